@@ -1,0 +1,12 @@
+namespace Orbital.AppHost.MongoDB;
+
+/// <summary>A database on a MongoDB server the AppHost starts; MongoDB creates it on first write.</summary>
+public sealed class MongoDBDatabaseResource(string name, string databaseName, IMongoDBServerResource parent)
+    : Resource(name), IResourceWithParent<IMongoDBServerResource>, IResourceWithConnectionString
+{
+    public IMongoDBServerResource Parent { get; } = parent;
+
+    public string DatabaseName { get; } = databaseName;
+
+    public ReferenceExpression ConnectionStringExpression => Parent.BuildConnectionString(DatabaseName);
+}

@@ -1,0 +1,23 @@
+using Orbital.AppHost.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// What MongoDB and PostgreSQL are is decided here, once: with Docker they are containers, on our build
+// machines PostgreSQL runs from the local binaries, and a configured connection string always wins.
+var machine = new HostMachine(builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]);
+var plan = HostingPlan.Resolve(builder.Configuration, builder.ExecutionContext.IsPublishMode, machine);
+
+var orders = builder.AddOrdersDatabase(plan.MongoDB, machine);
+var kitchenDatabase = builder.AddKitchenDatabase(plan.PostgreSQL, machine);
+
+var kitchen = builder.AddProject<Projects.Orbital_KitchenBatch>("kitchen-batch")
+    .WithDependency(kitchenDatabase, plan.PostgreSQL)
+    .WithHttpHealthCheck("/health", endpointName: "http");
+
+// The order service does not wait for the kitchen: it holds each order and retries until the kitchen answers.
+builder.AddProject<Projects.Orbital_OrderManagement>("order-management")
+    .WithDependency(orders, plan.MongoDB)
+    .WithReference(kitchen)
+    .WithHttpHealthCheck("/health", endpointName: "http");
+
+builder.Build().Run();

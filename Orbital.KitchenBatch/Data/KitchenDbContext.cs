@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Data;
+
+/// <summary>The kitchen's PostgreSQL database: orders and their lines.</summary>
+public sealed class KitchenDbContext(DbContextOptions<KitchenDbContext> options) : DbContext(options)
+{
+    public DbSet<KitchenOrder> Orders => Set<KitchenOrder>();
+
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(KitchenDbContext).Assembly);
+    }
+}

@@ -1,0 +1,30 @@
+namespace Orbital.KitchenBatch.Model;
+
+/// <summary>One item of an order at one station, with how much of it is cooked.</summary>
+public sealed class OrderLine
+{
+    public long Id { get; set; }
+
+    public long KitchenOrderId { get; set; }
+
+    public KitchenOrder? Order { get; set; }
+
+    /// <summary>The line's id within its order; (order, line id) is how a later update finds it.</summary>
+    public required string LineId { get; set; }
+
+    public required string Station { get; set; }
+
+    public required string ItemName { get; set; }
+
+    /// <summary>Modifiers in the order the platform gave them.</summary>
+    public string[] Modifiers { get; set; } = [];
+
+    public string? Note { get; set; }
+
+    public int Quantity { get; set; }
+
+    public int CompletedQuantity { get; set; }
+
+    /// <summary>The order's placed-at time, kept on the line so the oldest open lines are found by index.</summary>
+    public DateTimeOffset PlacedAt { get; set; }
+}

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Orbital.KitchenBatch.Data;
+using Orbital.ServiceDefaults.Resilience;
+
+namespace Orbital.KitchenBatch.Services;
+
+/// <summary>
+/// Applies the kitchen's EF Core migrations at start. PostgreSQL may be down when the kitchen starts: the
+/// service stays up, retries with the shared backoff, and <see cref="KitchenSchemaState"/> tells the health
+/// check what it is waiting for.
+/// </summary>
+public sealed partial class KitchenSchemaMigrator(
+    IServiceScopeFactory scopeFactory,
+    KitchenSchemaState state,
+    TimeProvider timeProvider,
+    ILogger<KitchenSchemaMigrator> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await using var scope = scopeFactory.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
+                await db.Database.MigrateAsync(stoppingToken);
+                state.MarkReady();
+                LogSchemaReady(logger);
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                var delay = ExponentialBackoff.Default.DelayFor(attempt);
+                state.MarkWaiting(ex.Message, timeProvider.GetUtcNow() + delay);
+                LogSchemaNotReady(logger, ex, delay.TotalSeconds);
+                await Task.Delay(delay, timeProvider, stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kitchen database schema is up to date")]
+    private static partial void LogSchemaReady(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen database is not reachable; retrying the schema migration in {DelaySeconds:0.0} s")]
+    private static partial void LogSchemaNotReady(ILogger logger, Exception exception, double delaySeconds);
+}

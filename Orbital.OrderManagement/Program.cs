@@ -1,0 +1,14 @@
+using Orbital.OrderManagement.Apis;
+using Orbital.OrderManagement.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapPingApi();
+
+app.Run();
