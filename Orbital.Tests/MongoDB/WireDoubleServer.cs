@@ -1,0 +1,40 @@
+using Orbital.Tests.MongoWire;
+
+namespace Orbital.Tests.MongoDB;
+
+/// <summary>The in-memory wire double: every capability, no installation.</summary>
+internal sealed class WireDoubleServer : IMongoTestServer
+{
+    private readonly MongoWireServer _server = MongoWireServer.Start();
+
+    public string Description => $"the MongoDB wire double on 127.0.0.1:{_server.Port}";
+
+    public bool CanTruncateHistory => true;
+
+    public bool CanSimulateOutage => true;
+
+    public MongoWireServer Server => _server;
+
+    public string ConnectionString(string database) => _server.ConnectionString(database);
+
+    public Task TruncateHistoryAsync()
+    {
+        _server.TruncateHistory();
+        return Task.CompletedTask;
+    }
+
+    public Task BeginOutageAsync()
+    {
+        _server.RefuseConnections = true;
+        _server.DropConnections();
+        return Task.CompletedTask;
+    }
+
+    public Task EndOutageAsync()
+    {
+        _server.RefuseConnections = false;
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}

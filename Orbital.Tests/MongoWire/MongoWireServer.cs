@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MongoDB.Bson;
+using Orbital.Tests.MongoWire.Commands;
+using Orbital.Tests.MongoWire.Protocol;
+using Orbital.Tests.MongoWire.Storage;
+
+namespace Orbital.Tests.MongoWire;
+
+/// <summary>
+/// An in-memory MongoDB double that the real MongoDB.Driver talks to over TCP on 127.0.0.1: it answers the
+/// handshake as the primary of a one-node replica set (so the driver allows change streams, sessions and
+/// retryable writes) and implements the commands Orbital and its tests use, change streams with resume tokens
+/// above all. Tests can make it lose history and refuse or drop connections. Test infrastructure only.
+/// </summary>
+public sealed class MongoWireServer : IAsyncDisposable
+{
+    /// <summary>The replica set name the server reports.</summary>
+    public const string ReplicaSetName = "rs0";
+
+    private readonly TcpListener _listener;
+    private readonly ServerState _state;
+    private readonly ServerIdentity _identity;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<int, Connection> _connections = new();
+    private readonly Task _acceptLoop;
+    private int _nextConnectionId;
+    private int _nextResponseId;
+
+    private MongoWireServer(TimeProvider time)
+    {
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _state = new ServerState(time);
+        _identity = new ServerIdentity($"127.0.0.1:{Port}", ReplicaSetName, ObjectId.GenerateNewId());
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The port the server listens on, on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>How many client connections are open.</summary>
+    public int OpenConnections => _connections.Count;
+
+    /// <summary>While true, every new connection is accepted and reset at once, as a server that is down.</summary>
+    public bool RefuseConnections { get; set; }
+
+    /// <summary>Starts a server on a free port of 127.0.0.1.</summary>
+    public static MongoWireServer Start(TimeProvider? time = null) => new(time ?? TimeProvider.System);
+
+    /// <summary>A connection string to <paramref name="database"/> naming the replica set, as production ones do.</summary>
+    public string ConnectionString(string database) => $"mongodb://127.0.0.1:{Port}/{database}?replicaSet={ReplicaSetName}";
+
+    /// <summary>Resets every open connection, as a server crash or a network cut does.</summary>
+    public void DropConnections()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            connection.Reset();
+        }
+    }
+
+    /// <summary>Forgets all change history so far, as an oplog that rolled over: older resume tokens fail with 286.</summary>
+    public void TruncateHistory() => _state.TruncateHistory();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        DropConnections();
+        await _acceptLoop.ContinueWith(_ => { }, TaskScheduler.Default);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (RefuseConnections)
+            {
+                new Connection(client).Reset();
+                continue;
+            }
+
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            var connection = new Connection(client);
+            _connections[id] = connection;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await ServeAsync(connection, id);
+                }
+                finally
+                {
+                    _connections.TryRemove(id, out _);
+                    connection.Reset();
+                }
+            });
+        }
+    }
+
+    private async Task ServeAsync(Connection connection, int connectionId)
+    {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, connection.Closed);
+        var stream = connection.Client.GetStream();
+        try
+        {
+            while (!lifetime.IsCancellationRequested)
+            {
+                var request = await WireProtocol.ReadAsync(stream, lifetime.Token);
+                if (request is null)
+                {
+                    return;
+                }
+
+                var context = new CommandContext(request.Command, request.Database, _state, _identity, connectionId, lifetime.Token);
+                var reply = await CommandDispatcher.DispatchAsync(context);
+                if (request.MoreToCome)
+                {
+                    continue;
+                }
+
+                var responseId = Interlocked.Increment(ref _nextResponseId);
+                var message = request.IsLegacy
+                    ? WireProtocol.OpReplyReply(responseId, request.RequestId, reply)
+                    : WireProtocol.OpMsgReply(responseId, request.RequestId, reply);
+                await stream.WriteAsync(message, lifetime.Token);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or InvalidDataException)
+        {
+            // The client went away, the test cut the connection, or it spoke something this double does not.
+        }
+    }
+
+    /// <summary>One client connection, which a test may reset at any moment.</summary>
+    private sealed class Connection(TcpClient client)
+    {
+        private readonly CancellationTokenSource _closed = new();
+
+        public TcpClient Client { get; } = client;
+
+        public CancellationToken Closed => _closed.Token;
+
+        public void Reset()
+        {
+            try
+            {
+                _closed.Cancel();
+                Client.Client.LingerState = new LingerOption(true, 0);
+                Client.Close();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already reset.
+            }
+        }
+    }
+}

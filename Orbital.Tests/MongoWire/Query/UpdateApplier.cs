@@ -1,0 +1,92 @@
+using MongoDB.Bson;
+
+namespace Orbital.Tests.MongoWire.Query;
+
+/// <summary>
+/// Applies an update: a replacement document, or the operators <c>$set $unset $inc $setOnInsert</c>. The
+/// result says which fields were set and removed, which is what an update's change event reports.
+/// </summary>
+internal static class UpdateApplier
+{
+    public static bool IsReplacement(BsonDocument update)
+        => update.ElementCount == 0 || !update.GetElement(0).Name.StartsWith('$');
+
+    /// <summary>Applies <paramref name="update"/> to <paramref name="document"/> in place.</summary>
+    public static UpdateDescription Apply(BsonDocument document, BsonDocument update, bool isInsert)
+    {
+        var updated = new BsonDocument();
+        var removed = new BsonArray();
+
+        foreach (var op in update)
+        {
+            var fields = op.Value as BsonDocument ?? throw MongoCommandError.Bad($"Modifiers operate on fields but we found type {op.Value.BsonType} instead.");
+            foreach (var field in fields)
+            {
+                if (field.Name == "_id" && op.Name != "$setOnInsert" && !isInsert)
+                {
+                    throw new MongoCommandError(66, "ImmutableField", "Performing an update on the path '_id' would modify the immutable field '_id'");
+                }
+
+                switch (op.Name)
+                {
+                    case "$set":
+                        DocumentPath.Set(document, field.Name, field.Value.DeepClone());
+                        updated[field.Name] = field.Value.DeepClone();
+                        break;
+                    case "$setOnInsert":
+                        if (isInsert)
+                        {
+                            DocumentPath.Set(document, field.Name, field.Value.DeepClone());
+                        }
+
+                        break;
+                    case "$unset":
+                        if (DocumentPath.Remove(document, field.Name))
+                        {
+                            removed.Add(field.Name);
+                        }
+
+                        break;
+                    case "$inc":
+                        var current = DocumentPath.Resolve(document, field.Name).FirstOrDefault() ?? new BsonInt32(0);
+                        var sum = Add(current, field.Value);
+                        DocumentPath.Set(document, field.Name, sum);
+                        updated[field.Name] = sum;
+                        break;
+                    default:
+                        throw new MongoCommandError(MongoCommandError.FailedToParse, "FailedToParse", $"Unknown modifier: {op.Name}");
+                }
+            }
+        }
+
+        return new UpdateDescription(updated, removed);
+    }
+
+    private static BsonValue Add(BsonValue left, BsonValue right)
+    {
+        if (!left.IsNumeric || !right.IsNumeric)
+        {
+            throw new MongoCommandError(14, "TypeMismatch", "Cannot apply $inc to a value of non-numeric type");
+        }
+
+        return (left.BsonType, right.BsonType) switch
+        {
+            (BsonType.Int32, BsonType.Int32) => Narrow((long)left.AsInt32 + right.AsInt32),
+            (BsonType.Double, _) or (_, BsonType.Double) => new BsonDouble(left.ToDouble() + right.ToDouble()),
+            _ => new BsonInt64(left.ToInt64() + right.ToInt64()),
+        };
+    }
+
+    private static BsonValue Narrow(long sum) => sum is >= int.MinValue and <= int.MaxValue ? new BsonInt32((int)sum) : new BsonInt64(sum);
+}
+
+/// <summary>What an update changed: <c>{ updatedFields, removedFields }</c> of its change event.</summary>
+internal sealed record UpdateDescription(BsonDocument UpdatedFields, BsonArray RemovedFields)
+{
+    public BsonDocument ToBson() => new()
+    {
+        { "updatedFields", UpdatedFields },
+        { "removedFields", RemovedFields },
+        { "truncatedArrays", new BsonArray() },
+    };
+}
