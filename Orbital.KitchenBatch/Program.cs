@@ -1,5 +1,6 @@
 using Orbital.KitchenBatch.Apis;
 using Orbital.KitchenBatch.Extensions;
+using Orbital.KitchenBatch.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,5 +11,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapPingApi();
+app.MapGrpcService<OrderIntakeService>();
 
 app.Run();

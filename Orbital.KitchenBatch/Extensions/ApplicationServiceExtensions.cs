@@ -20,6 +20,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<KitchenSchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
 
+        builder.Services.AddGrpc();
+        builder.Services.AddScoped<KitchenOrderIntake>();
+
         return builder;
     }
 }

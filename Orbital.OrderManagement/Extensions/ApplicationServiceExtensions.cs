@@ -1,10 +1,50 @@
+using Microsoft.Extensions.Options;
+using Orbital.Contracts.Orders;
+using Orbital.OrderManagement.Diagnostics;
+using Orbital.OrderManagement.Options;
+using Orbital.OrderManagement.Services;
+
 namespace Orbital.OrderManagement.Extensions;
 
 public static class ApplicationServiceExtensions
 {
+    /// <summary>The grace period the product promises for a clean stop.</summary>
+    private static readonly TimeSpan s_shutdownTimeout = TimeSpan.FromSeconds(5);
+
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddMongoDBClient("orders");
+        var mongo = builder.AddMongoDBClient("orders");
+
+        builder.Services.AddOptions<OrderListenerOptions>().BindConfiguration(OrderListenerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KitchenForwardingOptions>().BindConfiguration(KitchenForwardingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<BackoffOptions>().BindConfiguration(BackoffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = s_shutdownTimeout);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<BackoffOptions>>().Value.ToBackoff());
+        builder.Services.AddSingleton<OrderListenerStatus>();
+        builder.Services.AddSingleton<OrderFlowMetrics>();
+        builder.Services.AddSingleton<KitchenOrderForwarder>();
+        builder.Services.AddHostedService<OrderChangeListener>();
+        if (mongo.ConnectionString is not null)
+        {
+            // Without MongoDB there is nothing to read or record: the listener reports it and stays idle.
+            builder.Services.AddSingleton<ResumeTokenStore>();
+            builder.Services.AddSingleton<RejectedOrderStore>();
+            builder.Services.AddSingleton<OrderRelay>();
+            builder.Services.AddSingleton<OrderCatchUp>();
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<OrderListenerHealthCheck>("order-listener");
+
+        // The forwarder owns retries and deadlines for SubmitOrder; the standard HTTP resilience pipeline would
+        // retry and time out underneath it. Service discovery stays: the address names the kitchen's endpoint.
+#pragma warning disable EXTEXP0001 // Experimental, but the supported way to undo ConfigureHttpClientDefaults' resilience for one client.
+        builder.Services
+            .AddGrpcClient<OrderIntake.OrderIntakeClient>((sp, client) => client.Address = sp.GetRequiredService<IOptions<KitchenForwardingOptions>>().Value.Address)
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
         return builder;
     }
 }

@@ -26,7 +26,8 @@ public sealed class MongoDBFixture : IAsyncLifetime
     /// <summary>A database name no other test uses, so tests never see each other's documents.</summary>
     public static string UniqueDatabaseName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)];
 
-    private static async Task<IMongoTestServer> CreateAsync()
+    /// <summary>The server this run uses, chosen as described on <see cref="MongoDBFixture"/>.</summary>
+    public static async Task<IMongoTestServer> CreateAsync()
     {
         if (Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } connectionString)
         {

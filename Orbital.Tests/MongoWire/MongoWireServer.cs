@@ -146,10 +146,12 @@ public sealed class MongoWireServer : IAsyncDisposable
         }
     }
 
-    /// <summary>One client connection, which a test may reset at any moment.</summary>
+    /// <summary>One client connection, which a test may reset at any moment, any number of times.</summary>
     private sealed class Connection(TcpClient client)
     {
+        private readonly Socket _socket = client.Client;
         private readonly CancellationTokenSource _closed = new();
+        private int _reset;
 
         public TcpClient Client { get; } = client;
 
@@ -157,16 +159,23 @@ public sealed class MongoWireServer : IAsyncDisposable
 
         public void Reset()
         {
+            if (Interlocked.Exchange(ref _reset, 1) == 1)
+            {
+                return;
+            }
+
+            _closed.Cancel();
             try
             {
-                _closed.Cancel();
-                Client.Client.LingerState = new LingerOption(true, 0);
-                Client.Close();
+                // Linger 0: the client sees a reset, as after a crash, not an orderly close.
+                _socket.LingerState = new LingerOption(true, 0);
             }
-            catch (ObjectDisposedException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
-                // Already reset.
+                // The socket is already gone.
             }
+
+            Client.Dispose();
         }
     }
 }

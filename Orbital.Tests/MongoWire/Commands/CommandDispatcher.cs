@@ -51,6 +51,11 @@ internal static class CommandDispatcher
         {
             reply = error.ToReply();
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug or a gap in the double: answer it as the server's InternalError, loudly, keeping the connection.
+            reply = new MongoCommandError(1, "InternalError", $"The wire double failed on '{context.Command.GetElement(0).Name}': {ex}").ToReply();
+        }
 
         var clusterTime = context.State.ClusterTime;
         reply["operationTime"] = clusterTime;

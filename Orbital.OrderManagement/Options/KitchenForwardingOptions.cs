@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbital.OrderManagement.Options;
+
+/// <summary>How orders are handed to the kitchen (section <c>KitchenForwarding</c>).</summary>
+public sealed class KitchenForwardingOptions
+{
+    public const string SectionName = "KitchenForwarding";
+
+    /// <summary>The kitchen's gRPC address; by default found by service discovery (the kitchen's <c>grpc</c> endpoint).</summary>
+    [Required]
+    public Uri Address { get; set; } = new("http://_grpc.kitchen-batch");
+
+    /// <summary>The deadline of one <c>SubmitOrder</c> call.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbital.OrderManagement.Options;
+
+/// <summary>How the order listener reads the ordering platform's MongoDB (section <c>OrderListener</c>).</summary>
+public sealed class OrderListenerOptions
+{
+    public const string SectionName = "OrderListener";
+
+    /// <summary>The collection the ordering platform writes orders to.</summary>
+    [Required]
+    public string OrdersCollection { get; set; } = "orders";
+
+    /// <summary>Where documents that cannot become orders are recorded, with why.</summary>
+    [Required]
+    public string RejectedOrdersCollection { get; set; } = "orbital_rejected_orders";
+
+    /// <summary>Where the listener keeps the resume token of the last change the kitchen acknowledged.</summary>
+    [Required]
+    public string CheckpointsCollection { get; set; } = "orbital_checkpoints";
+
+    /// <summary>This listener's checkpoint document; two listeners on one collection need two names.</summary>
+    [Required]
+    public string ListenerName { get; set; } = "order-listener";
+
+    /// <summary>Where to start when there is no checkpoint yet.</summary>
+    public StartPosition StartFrom { get; set; } = StartPosition.Now;
+
+    /// <summary>How long one read of the change stream waits for new orders.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan MaxAwaitTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a quiet stream's position is checkpointed, so the saved token never falls off the oplog while no
+    /// orders arrive.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan QuietCheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far before the last checkpoint a catch-up scan starts, after history was lost: clocks and the
+    /// checkpoint's own granularity are not exact, and re-sent orders are deduplicated by the kitchen.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan CatchUpMargin { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The document field (a date) a catch-up scan selects orders by; unset, the creation time in the
+    /// documents' ObjectId <c>_id</c> is used.
+    /// </summary>
+    public string? CatchUpTimeField { get; set; }
+}
+
+/// <summary>Where a listener without a checkpoint starts.</summary>
+public enum StartPosition
+{
+    /// <summary>With orders written from now on.</summary>
+    Now = 0,
+
+    /// <summary>With every order already in the collection (deduplicated by the kitchen), then the live stream.</summary>
+    Beginning = 1,
+}

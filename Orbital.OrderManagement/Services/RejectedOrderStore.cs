@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Orbital.OrderManagement.Diagnostics;
+using Orbital.OrderManagement.Options;
+
+namespace Orbital.OrderManagement.Services;
+
+/// <summary>
+/// Records documents that cannot become orders in <c>orbital_rejected_orders</c>, keyed by the source document's
+/// id (a re-read of the same document updates its record instead of adding another), with the reasons, and
+/// logs and counts each one. The document itself stays where the platform wrote it.
+/// </summary>
+public sealed partial class RejectedOrderStore(
+    IMongoDatabase database,
+    IOptions<OrderListenerOptions> options,
+    OrderFlowMetrics metrics,
+    TimeProvider time,
+    ILogger<RejectedOrderStore> logger)
+{
+    private readonly IMongoCollection<BsonDocument> _rejections = database.GetCollection<BsonDocument>(options.Value.RejectedOrdersCollection);
+    private readonly string _ordersCollection = options.Value.OrdersCollection;
+
+    /// <param name="sourceId">The platform document's <c>_id</c>.</param>
+    /// <param name="orderId">The platform's order id, when the document had a readable one.</param>
+    /// <param name="reasons">Why the document cannot be cooked.</param>
+    /// <param name="stage"><c>document</c> when the order service refused it, <c>kitchen</c> when the kitchen did.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task RecordAsync(BsonValue sourceId, string? orderId, IReadOnlyList<string> reasons, string stage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+
+        var record = new BsonDocument
+        {
+            { "_id", sourceId },
+            { "collection", _ordersCollection },
+            { "orderId", (BsonValue?)orderId ?? BsonNull.Value },
+            { "stage", stage },
+            { "reasons", new BsonArray(reasons) },
+            { "rejectedAt", time.GetUtcNow().UtcDateTime },
+        };
+        await _rejections.ReplaceOneAsync(new BsonDocument("_id", sourceId), record, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        metrics.Rejected(stage);
+        LogRejected(logger, sourceId.ToString() ?? "?", orderId ?? "(none)", string.Join("; ", reasons));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected order document {SourceId} (order {OrderId}): {Reasons}")]
+    private static partial void LogRejected(ILogger logger, string sourceId, string orderId, string reasons);
+}

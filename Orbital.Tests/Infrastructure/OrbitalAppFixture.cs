@@ -1,0 +1,63 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Orbital.Tests.MongoDB;
+using Orbital.Tests.OrderManagement;
+
+namespace Orbital.Tests.Infrastructure;
+
+/// <summary>
+/// The whole Orbital app through its AppHost, with MongoDB given as a connection string (the wire double in
+/// CI, a real server when one is reachable) and PostgreSQL from the machine's binaries. Retry waits are
+/// shortened so that outage scenarios take seconds; the production defaults are 1 s to 60 s.
+/// </summary>
+public sealed class OrbitalAppFixture : DistributedAppFixture
+{
+    private readonly string _database = MongoDBFixture.UniqueDatabaseName("orbital");
+    private IMongoTestServer _mongo = null!;
+    private PlatformDatabase _platform = null!;
+
+    public IMongoTestServer Mongo => _mongo;
+
+    internal PlatformDatabase Platform => _platform;
+
+    public KitchenDatabase Kitchen { get; private set; } = null!;
+
+    protected override IEnumerable<string> Settings => [$"ConnectionStrings:orders={_mongo.ConnectionString(_database)}"];
+
+    public override async ValueTask InitializeAsync()
+    {
+        _mongo = await MongoDBFixture.CreateAsync();
+        _platform = new PlatformDatabase(_mongo.ConnectionString(_database));
+        await base.InitializeAsync();
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("order-management", TestContext.Current.CancellationToken);
+        Kitchen = new KitchenDatabase((await App.GetConnectionStringAsync("kitchen", TestContext.Current.CancellationToken))!);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _platform?.Dispose();
+        if (_mongo is not null)
+        {
+            await _mongo.DisposeAsync();
+        }
+    }
+
+    protected override void ConfigureBuilder(IDistributedApplicationTestingBuilder builder)
+    {
+        base.ConfigureBuilder(builder);
+        var orderService = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "order-management"));
+        orderService
+            .WithEnvironment("Backoff__Maximum", "00:00:02")
+            .WithEnvironment("OrderListener__QuietCheckpointInterval", "00:00:01")
+            .WithEnvironment("OrderListener__MaxAwaitTime", "00:00:00.500")
+            .WithEnvironment("MongoDB__orders__HealthCheckTimeout", "00:00:01");
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OrbitalAppCollection : ICollectionFixture<OrbitalAppFixture>
+{
+    public const string Name = "Orbital app";
+}

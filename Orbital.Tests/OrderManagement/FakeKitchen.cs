@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Orbital.Contracts.Orders;
+
+namespace Orbital.Tests.OrderManagement;
+
+/// <summary>
+/// A kitchen that answers <c>SubmitOrder</c> the way a test scripts it (by default: store once, acknowledge,
+/// say duplicate on a repeat), and remembers every call it got.
+/// </summary>
+internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
+{
+    private readonly ConcurrentDictionary<string, DateTime> _stored = new();
+    private readonly ConcurrentQueue<OrderRequest> _calls = new();
+
+    /// <summary>Decides the answer to each call; null answers normally. Throw an <see cref="RpcException"/> to fail it.</summary>
+    public Func<OrderRequest, Task>? Before { get; set; }
+
+    public IReadOnlyList<OrderRequest> Calls => [.. _calls];
+
+    /// <summary>Order ids in the order they were first stored.</summary>
+    public IReadOnlyList<string> Stored => [.. _stored.OrderBy(s => s.Value).Select(s => s.Key)];
+
+    public int CallsFor(string orderId) => _calls.Count(c => c.OrderId == orderId);
+
+    /// <summary>When <paramref name="orderId"/> was first acknowledged.</summary>
+    public DateTime StoredAt(string orderId) => _stored[orderId];
+
+    public override AsyncUnaryCall<OrderAck> SubmitOrderAsync(OrderRequest request, CallOptions options)
+    {
+        _calls.Enqueue(request.Clone());
+        var response = AnswerAsync(request, options.CancellationToken);
+        return new AsyncUnaryCall<OrderAck>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    public static RpcException Failure(StatusCode code, string detail = "scripted") => new(new Status(code, detail));
+
+    private async Task<OrderAck> AnswerAsync(OrderRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Before is { } before)
+        {
+            await before(request);
+        }
+
+        var now = DateTime.UtcNow;
+        var first = _stored.GetOrAdd(request.OrderId, now);
+        return new OrderAck { OrderId = request.OrderId, Duplicate = first != now, AcceptedAt = Timestamp.FromDateTime(first) };
+    }
+}
