@@ -1,6 +1,7 @@
 using Orbital.KitchenBatch.Apis;
 using Orbital.KitchenBatch.Extensions;
 using Orbital.KitchenBatch.Grpc;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,8 +10,23 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
 app.MapPingApi();
+app.MapStationsApi();
+app.MapBatchItemsApi();
+app.MapOrdersApi();
+app.MapKitchenEventsApi();
 app.MapGrpcService<OrderIntakeService>();
 
 app.Run();

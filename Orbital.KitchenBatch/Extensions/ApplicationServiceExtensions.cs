@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Events;
+using Orbital.KitchenBatch.Options;
 using Orbital.KitchenBatch.Services;
 
 namespace Orbital.KitchenBatch.Extensions;
@@ -21,7 +24,22 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
 
         builder.Services.AddGrpc();
+        builder.Services.AddScoped<KitchenEventOutbox>();
         builder.Services.AddScoped<KitchenOrderIntake>();
+        builder.Services.AddScoped<BatchItemService>();
+        builder.Services.AddScoped<KitchenQueries>();
+
+        builder.Services.AddOptions<KitchenEventOptions>().BindConfiguration(KitchenEventOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<KitchenEventSignal>();
+        builder.Services.AddSingleton<KitchenEventReader>();
+        builder.Services.AddSingleton<KitchenEventStream>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KitchenEventStream>());
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<KitchenExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(json => json.SerializerOptions.PropertyNamingPolicy = KitchenJson.Options.PropertyNamingPolicy);
+        builder.Services.AddOpenApi();
 
         return builder;
     }

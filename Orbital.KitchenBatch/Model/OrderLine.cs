@@ -27,4 +27,12 @@ public sealed class OrderLine
 
     /// <summary>The order's placed-at time, kept on the line so the oldest open lines are found by index.</summary>
     public DateTimeOffset PlacedAt { get; set; }
+
+    /// <summary>The batch item this line's demand is part of.</summary>
+    public long BatchItemId { get; set; }
+
+    public BatchItem? BatchItem { get; set; }
+
+    /// <summary>What is still to cook on this line.</summary>
+    public int OpenQuantity => Quantity - CompletedQuantity;
 }

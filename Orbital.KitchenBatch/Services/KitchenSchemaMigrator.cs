@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Events;
 using Orbital.ServiceDefaults.Resilience;
 
 namespace Orbital.KitchenBatch.Services;
@@ -12,6 +13,7 @@ namespace Orbital.KitchenBatch.Services;
 public sealed partial class KitchenSchemaMigrator(
     IServiceScopeFactory scopeFactory,
     KitchenSchemaState state,
+    KitchenEventStream events,
     TimeProvider timeProvider,
     ILogger<KitchenSchemaMigrator> logger) : BackgroundService
 {
@@ -24,6 +26,9 @@ public sealed partial class KitchenSchemaMigrator(
                 await using var scope = scopeFactory.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
                 await db.Database.MigrateAsync(stoppingToken);
+
+                // Screens are served from here on; the event stream must know where it starts first.
+                events.StartAfter(await db.Events.MaxAsync(e => (long?)e.Id, stoppingToken) ?? 0);
                 state.MarkReady();
                 LogSchemaReady(logger);
                 return;

@@ -12,6 +12,9 @@ namespace Orbital.Tests.Infrastructure;
 public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBuilder>? configure = null)
     : WebApplicationFactory<OrderIntakeService>
 {
+    private readonly string _connectionString = connectionString;
+    private readonly Action<IWebHostBuilder>? _configure = configure;
+
     /// <summary>Starts the kitchen and waits until its schema is applied.</summary>
     public static async Task<KitchenAppFactory> StartAsync(LocalPostgresServer postgres, Action<IWebHostBuilder>? configure = null)
     {
@@ -22,17 +25,69 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
         return factory;
     }
 
+    /// <summary>The HTTP endpoint when the kitchen runs on real sockets (started on Kestrel).</summary>
+    public Uri? HttpAddress { get; private set; }
+
+    /// <summary>The gRPC (HTTP/2) endpoint when the kitchen runs on real sockets.</summary>
+    public Uri? GrpcAddress { get; private set; }
+
+    /// <summary>
+    /// Starts the kitchen on Kestrel with real sockets on 127.0.0.1 (an HTTP endpoint and an HTTP/2 gRPC one), for
+    /// tests where the network matters: streaming, slow readers, a browser.
+    /// </summary>
+    public static async Task<KitchenAppFactory> StartOnKestrelAsync(LocalPostgresServer postgres, Action<IWebHostBuilder>? configure = null)
+        => await StartOnKestrelAsync(
+            await postgres.CreateDatabaseAsync("kitchen"),
+            new Uri($"http://127.0.0.1:{FreePort()}"),
+            new Uri($"http://127.0.0.1:{FreePort()}"),
+            configure);
+
+    /// <summary>Starts a kitchen again where a stopped one ran: same database, same addresses, as after a restart.</summary>
+    public static Task<KitchenAppFactory> RestartAsync(KitchenAppFactory stopped)
+        => StartOnKestrelAsync(stopped._connectionString, stopped.HttpAddress!, stopped.GrpcAddress!, stopped._configure);
+
+    private static async Task<KitchenAppFactory> StartOnKestrelAsync(string connectionString, Uri http, Uri grpc, Action<IWebHostBuilder>? configure)
+    {
+        var factory = new KitchenAppFactory(connectionString, builder =>
+        {
+            builder.UseSetting("Kestrel:Endpoints:http:Url", http.ToString());
+            builder.UseSetting("Kestrel:Endpoints:grpc:Url", grpc.ToString());
+            configure?.Invoke(builder);
+        })
+        {
+            HttpAddress = http,
+            GrpcAddress = grpc,
+        };
+        factory.UseKestrel();
+        factory.StartServer();
+        var schema = factory.Services.GetRequiredService<KitchenSchemaState>();
+        await Eventually.HoldsAsync(() => Task.FromResult(schema.IsReady), "the kitchen schema is applied", TimeSpan.FromSeconds(60));
+        return factory;
+    }
+
     /// <summary>A gRPC client of the kitchen's <c>OrderIntake</c> service.</summary>
     public OrderIntake.OrderIntakeClient CreateIntakeClient()
     {
-        var channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+        var channel = GrpcAddress is null
+            ? GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() })
+            : GrpcChannel.ForAddress(GrpcAddress);
         return new OrderIntake.OrderIntakeClient(channel);
+    }
+
+    /// <summary>An HTTP client of the kitchen: in-memory, or over the socket when on Kestrel.</summary>
+    public HttpClient CreateHttpClient() => HttpAddress is null ? CreateClient() : new HttpClient { BaseAddress = HttpAddress };
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:kitchen", connectionString);
-        configure?.Invoke(builder);
+        builder.UseSetting("ConnectionStrings:kitchen", _connectionString);
+        _configure?.Invoke(builder);
     }
 }

@@ -116,8 +116,9 @@ public sealed class OrderFlowTests(OrbitalAppFixture app)
         await app.StartResourceAsync("order-management");
 
         await ArrivedExactlyOnceAsync(gap, s_arrival);
-        var health = await HealthOfOrderServiceAsync();
-        Assert.Contains("lastHistoryLossAt", health, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(
+            async () => (await HealthOfOrderServiceAsync()).Contains("lastHistoryLossAt", StringComparison.Ordinal),
+            "the order service's health reports the history loss it recovered from");
     }
 
     [Fact]

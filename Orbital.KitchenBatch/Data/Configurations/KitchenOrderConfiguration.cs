@@ -17,6 +17,7 @@ internal sealed class KitchenOrderConfiguration : IEntityTypeConfiguration<Kitch
 
         // The idempotency of intake rests on this constraint, not on a check-then-insert.
         builder.HasIndex(o => o.OrderId).IsUnique();
+        builder.HasIndex(o => o.ReadyAt).HasFilter("status = 'Ready'").HasDatabaseName("ix_orders_ready_at");
 
         builder.HasMany(o => o.Lines).WithOne(l => l.Order).HasForeignKey(l => l.KitchenOrderId);
     }

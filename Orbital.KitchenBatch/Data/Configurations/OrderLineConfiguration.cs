@@ -19,6 +19,13 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         builder.Property(l => l.ItemName).HasMaxLength(OrderLimits.MaxNameLength);
         builder.Property(l => l.Note).HasMaxLength(OrderLimits.MaxNoteLength);
 
+        builder.Ignore(l => l.OpenQuantity);
         builder.HasIndex(l => new { l.KitchenOrderId, l.LineId }).IsUnique();
+
+        // Completions take the oldest open lines of one batch item first.
+        builder.HasIndex(l => new { l.BatchItemId, l.PlacedAt, l.KitchenOrderId })
+            .HasFilter("completed_quantity < quantity")
+            .HasDatabaseName("ix_order_lines_open_by_batch_item");
+        builder.HasOne(l => l.BatchItem).WithMany().HasForeignKey(l => l.BatchItemId).OnDelete(DeleteBehavior.Restrict);
     }
 }

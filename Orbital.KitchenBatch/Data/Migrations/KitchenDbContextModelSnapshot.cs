@@ -17,10 +17,112 @@ namespace Orbital.KitchenBatch.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.BatchItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("InProgressQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("in_progress_quantity");
+
+                    b.Property<string>("ItemName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("item_name");
+
+                    b.PrimitiveCollection<string[]>("Modifiers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("modifiers");
+
+                    b.Property<string>("ModifiersKey")
+                        .IsRequired()
+                        .HasMaxLength(4020)
+                        .HasColumnType("character varying(4020)")
+                        .HasColumnName("modifiers_key");
+
+                    b.Property<DateTimeOffset?>("OldestOpenPlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("oldest_open_placed_at");
+
+                    b.Property<int>("OpenQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_quantity");
+
+                    b.Property<string>("Station")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_batch_items");
+
+                    b.HasIndex("Station", "OldestOpenPlacedAt")
+                        .HasDatabaseName("ix_batch_items_open_by_station")
+                        .HasFilter("open_quantity > 0");
+
+                    b.HasIndex("Station", "ItemName", "ModifiersKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_batch_items_station_item_name_modifiers_key");
+
+                    b.ToTable("batch_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_batch_items_in_progress_within_open", "in_progress_quantity >= 0 AND in_progress_quantity <= open_quantity");
+
+                            t.HasCheckConstraint("ck_batch_items_open_not_negative", "open_quantity >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.KitchenEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Station")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kitchen_events");
+
+                    b.ToTable("kitchen_events", (string)null);
+                });
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.KitchenOrder", b =>
                 {
@@ -73,6 +175,10 @@ namespace Orbital.KitchenBatch.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_id");
 
+                    b.HasIndex("ReadyAt")
+                        .HasDatabaseName("ix_orders_ready_at")
+                        .HasFilter("status = 'Ready'");
+
                     b.ToTable("orders", (string)null);
                 });
 
@@ -84,6 +190,10 @@ namespace Orbital.KitchenBatch.Data.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BatchItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_item_id");
 
                     b.Property<int>("CompletedQuantity")
                         .HasColumnType("integer")
@@ -136,6 +246,10 @@ namespace Orbital.KitchenBatch.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_order_lines_kitchen_order_id_line_id");
 
+                    b.HasIndex("BatchItemId", "PlacedAt", "KitchenOrderId")
+                        .HasDatabaseName("ix_order_lines_open_by_batch_item")
+                        .HasFilter("completed_quantity < quantity");
+
                     b.ToTable("order_lines", null, t =>
                         {
                             t.HasCheckConstraint("ck_order_lines_completed_within_quantity", "completed_quantity >= 0 AND completed_quantity <= quantity");
@@ -146,12 +260,21 @@ namespace Orbital.KitchenBatch.Data.Migrations
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.OrderLine", b =>
                 {
+                    b.HasOne("Orbital.KitchenBatch.Model.BatchItem", "BatchItem")
+                        .WithMany()
+                        .HasForeignKey("BatchItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_lines_batch_items_batch_item_id");
+
                     b.HasOne("Orbital.KitchenBatch.Model.KitchenOrder", "Order")
                         .WithMany("Lines")
                         .HasForeignKey("KitchenOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_order_lines_orders_kitchen_order_id");
+
+                    b.Navigation("BatchItem");
 
                     b.Navigation("Order");
                 });

@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Orbital.KitchenBatch.Apis;
+
+/// <summary>The API's errors, each a ProblemDetails with a detail a caller can act on.</summary>
+internal static class ApiProblems
+{
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(detail: what, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult Conflict(string reason) =>
+        TypedResults.Problem(detail: reason, statusCode: StatusCodes.Status409Conflict, title: "Quantity not available");
+}

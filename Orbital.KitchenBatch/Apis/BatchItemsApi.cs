@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orbital.KitchenBatch.Model.Views;
+using Orbital.KitchenBatch.Services;
+
+namespace Orbital.KitchenBatch.Apis;
+
+/// <summary>One batch item: what it serves, and a cook starting and completing it.</summary>
+public static class BatchItemsApi
+{
+    public static IEndpointRouteBuilder MapBatchItemsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/batch-items").WithTags("Batch items");
+
+        api.MapGet("/{id:long}", GetBatchItem)
+            .WithName("GetBatchItem")
+            .WithSummary("Gets a batch item and the open order lines it serves, in the order completions go to them.");
+
+        api.MapPost("/{id:long}/start", StartBatchItem)
+            .WithName("StartBatchItem")
+            .WithSummary("Starts cooking some of a batch item's open demand.");
+
+        api.MapPost("/{id:long}/complete", CompleteBatchItem)
+            .WithName("CompleteBatchItem")
+            .WithSummary("Completes some of a batch item; the oldest open order lines get them first.");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<BatchItemDetailView>, ProblemHttpResult>> GetBatchItem(long id, [AsParameters] KitchenServices services)
+    {
+        var item = await services.Queries.BatchItemAsync(id, services.CancellationToken);
+        return item is null ? ApiProblems.NotFound(NoSuchBatchItem(id)) : TypedResults.Ok(item);
+    }
+
+    public static async Task<Results<Ok<BatchItemView>, ValidationProblem, ProblemHttpResult>> StartBatchItem(
+        long id,
+        QuantityRequest request,
+        [AsParameters] KitchenServices services)
+    {
+        if (request.Validate() is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await services.Batches.StartAsync(id, request.Quantity!.Value, services.CancellationToken);
+        return Respond(id, result, done => TypedResults.Ok(done.BatchItem!));
+    }
+
+    public static async Task<Results<Ok<CompletionResponse>, ValidationProblem, ProblemHttpResult>> CompleteBatchItem(
+        long id,
+        QuantityRequest request,
+        [AsParameters] KitchenServices services)
+    {
+        if (request.Validate() is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await services.Batches.CompleteAsync(id, request.Quantity!.Value, services.CancellationToken);
+        return Respond(id, result, done => TypedResults.Ok(new CompletionResponse(done.BatchItem!, done.ReadyOrders)));
+    }
+
+    private static Results<Ok<T>, ValidationProblem, ProblemHttpResult> Respond<T>(long id, BatchActionResult result, Func<BatchActionResult, Ok<T>> done)
+    {
+        if (!result.Found)
+        {
+            return ApiProblems.NotFound(NoSuchBatchItem(id));
+        }
+
+        return result.Refusal is { } refusal ? ApiProblems.Conflict(refusal.Reason) : done(result);
+    }
+
+    private static string NoSuchBatchItem(long id) => $"No batch item has id {id}. GET /api/stations/{{station}}/batch-items lists a station's.";
+}
+
+/// <summary>The answer to a completion: the batch item now, and the orders it made ready.</summary>
+public sealed record CompletionResponse(BatchItemView BatchItem, IReadOnlyList<ReadyOrderView> ReadyOrders);

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orbital.KitchenBatch.Model.Views;
+
+namespace Orbital.KitchenBatch.Apis;
+
+/// <summary>Orders: how far one is, and which are ready to pack.</summary>
+public static class OrdersApi
+{
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/orders").WithTags("Orders");
+
+        api.MapGet("/ready", GetReadyOrders)
+            .WithName("GetReadyOrders")
+            .WithSummary("Lists the orders most recently ready for packing, newest first.");
+
+        api.MapGet("/{orderId}", GetOrder)
+            .WithName("GetOrder")
+            .WithSummary("Gets an order's status and each line's progress, by the ordering platform's order id.");
+
+        return app;
+    }
+
+    public static async Task<Ok<List<ReadyOrderView>>> GetReadyOrders([AsParameters] KitchenServices services)
+        => TypedResults.Ok(await services.Queries.ReadyOrdersAsync(services.CancellationToken));
+
+    public static async Task<Results<Ok<OrderProgressView>, ProblemHttpResult>> GetOrder(string orderId, [AsParameters] KitchenServices services)
+    {
+        var order = await services.Queries.OrderAsync(orderId, services.CancellationToken);
+        return order is null
+            ? ApiProblems.NotFound($"The kitchen has no order '{orderId}'. It may not have arrived yet, or it was rejected.")
+            : TypedResults.Ok(order);
+    }
+}

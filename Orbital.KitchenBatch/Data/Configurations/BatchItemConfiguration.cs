@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Orbital.Contracts.Validation;
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Data.Configurations;
+
+internal sealed class BatchItemConfiguration : IEntityTypeConfiguration<BatchItem>
+{
+    public void Configure(EntityTypeBuilder<BatchItem> builder)
+    {
+        builder.ToTable("batch_items", t =>
+        {
+            // The database itself refuses a negative or over-started batch, whatever the code above it does.
+            t.HasCheckConstraint("ck_batch_items_open_not_negative", "open_quantity >= 0");
+            t.HasCheckConstraint("ck_batch_items_in_progress_within_open", "in_progress_quantity >= 0 AND in_progress_quantity <= open_quantity");
+        });
+        builder.Property(b => b.Station).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(b => b.ItemName).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(b => b.ModifiersKey).HasMaxLength(OrderLimits.MaxModifiersPerItem * (OrderLimits.MaxModifierLength + 1));
+        builder.Ignore(b => b.WaitingQuantity);
+
+        builder.HasIndex(b => new { b.Station, b.ItemName, b.ModifiersKey }).IsUnique();
+        builder.HasIndex(b => new { b.Station, b.OldestOpenPlacedAt })
+            .HasFilter("open_quantity > 0")
+            .HasDatabaseName("ix_batch_items_open_by_station");
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Orbital.Contracts.Validation;
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Data.Configurations;
+
+internal sealed class KitchenEventConfiguration : IEntityTypeConfiguration<KitchenEvent>
+{
+    public void Configure(EntityTypeBuilder<KitchenEvent> builder)
+    {
+        builder.ToTable("kitchen_events");
+        builder.Property(e => e.Type).HasMaxLength(32);
+        builder.Property(e => e.Station).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(e => e.Payload).HasColumnType("jsonb");
+    }
+}

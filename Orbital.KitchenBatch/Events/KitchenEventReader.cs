@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Events;
+
+/// <summary>Reads kitchen events from their table: the source of truth for dispatch and for replay alike.</summary>
+public sealed class KitchenEventReader(IServiceScopeFactory scopes)
+{
+    /// <summary>
+    /// Up to <paramref name="limit"/> events after <paramref name="afterId"/>, oldest first; with a station, only
+    /// that station's events and the ones for every screen.
+    /// </summary>
+    public async Task<List<KitchenEvent>> ReadAfterAsync(long afterId, string? station, int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
+        var events = db.Events.AsNoTracking().Where(e => e.Id > afterId);
+        if (station is not null)
+        {
+            events = events.Where(e => e.Station == null || e.Station == station);
+        }
+
+        return await events.OrderBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The id of the latest event, 0 when there is none.</summary>
+    public async Task<long> LastIdAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
+        return await db.Events.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+    }
+}

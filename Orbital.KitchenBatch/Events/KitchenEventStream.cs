@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Orbital.KitchenBatch.Options;
+using Orbital.KitchenBatch.Services;
+
+namespace Orbital.KitchenBatch.Events;
+
+/// <summary>
+/// Fans kitchen events out to the connected screens. It reads new events from the table in id order (woken by
+/// this process's commits, and polling for other instances'), and offers each to every subscription without
+/// waiting on any of them.
+/// </summary>
+public sealed partial class KitchenEventStream(
+    KitchenEventReader reader,
+    KitchenEventSignal signal,
+    KitchenSchemaState schema,
+    IOptions<KitchenEventOptions> options,
+    TimeProvider time,
+    ILogger<KitchenEventStream> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<KitchenEventSubscription, byte> _subscriptions = new();
+    private readonly KitchenEventOptions _options = options.Value;
+    private long _dispatched = -1;
+
+    /// <summary>How many screens are connected.</summary>
+    public int Subscribers => _subscriptions.Count;
+
+    /// <summary>
+    /// Sets where dispatch starts: the last event id when the schema became ready, before any screen can connect
+    /// or any order be taken. Starting later would skip events committed in between for screens already waiting.
+    /// </summary>
+    public void StartAfter(long lastEventId) => Interlocked.CompareExchange(ref _dispatched, lastEventId, -1);
+
+    /// <summary>Starts a live feed for one screen; dispose it when the screen goes away.</summary>
+    /// <param name="station">The station the screen shows, or null for every event.</param>
+    /// <param name="onOverflow">Cuts the screen's connection when it falls too far behind.</param>
+    public KitchenEventSubscription Subscribe(string? station, Action onOverflow)
+    {
+        var subscription = new KitchenEventSubscription(station, _options.SubscriberBufferCapacity, onOverflow, s => _subscriptions.TryRemove(s, out _));
+        _subscriptions[subscription] = 0;
+        return subscription;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Taken before reading, so a commit during the read is not missed.
+            var next = signal.Next;
+            try
+            {
+                var dispatched = Interlocked.Read(ref _dispatched);
+                if (schema.IsReady && dispatched >= 0)
+                {
+                    var events = await reader.ReadAfterAsync(dispatched, station: null, _options.PageSize, stoppingToken);
+                    foreach (var kitchenEvent in events)
+                    {
+                        foreach (var subscription in _subscriptions.Keys)
+                        {
+                            if (subscription.Offer(kitchenEvent))
+                            {
+                                LogSubscriberTooSlow(logger, subscription.Station ?? "(all)", _options.SubscriberBufferCapacity, kitchenEvent.Id);
+                            }
+                        }
+
+                        Interlocked.Exchange(ref _dispatched, kitchenEvent.Id);
+                    }
+
+                    if (events.Count == _options.PageSize)
+                    {
+                        continue;
+                    }
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogDispatchFailed(logger, ex);
+            }
+
+            await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A screen for station {Station} fell {Capacity} events behind at event {EventId} and was disconnected; it will reconnect and replay")]
+    private static partial void LogSubscriberTooSlow(ILogger logger, string station, int capacity, long eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen events could not be read for the screens; retrying")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+}

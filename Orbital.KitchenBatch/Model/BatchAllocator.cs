@@ -1,0 +1,102 @@
+namespace Orbital.KitchenBatch.Model;
+
+/// <summary>
+/// The cooking rules of a batch item. Starting takes from the demand nobody has started; completing takes from
+/// the open demand and is allocated to the oldest open lines first (by placed-at time, across all orders and
+/// brands), so orders become ready in the order they were placed. Nothing ever goes negative or beyond what is
+/// open: such a request is refused with a reason a cook can act on.
+/// </summary>
+public static class BatchAllocator
+{
+    public static BatchRefusal? Start(BatchItem item, int quantity, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (Invalid(quantity) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (quantity > item.WaitingQuantity)
+        {
+            return new BatchRefusal(
+                $"Only {item.WaitingQuantity} of the {item.OpenQuantity} open '{Describe(item)}' at {item.Station} are not started yet; {quantity} cannot be started.");
+        }
+
+        item.InProgressQuantity += quantity;
+        item.UpdatedAt = now;
+        return null;
+    }
+
+    /// <param name="item">The batch item, locked for this transaction.</param>
+    /// <param name="openLines">Its open lines, oldest first.</param>
+    /// <param name="quantity">How many the cook completed.</param>
+    /// <param name="now">The time of completion.</param>
+    public static BatchCompletion Complete(BatchItem item, IReadOnlyList<OrderLine> openLines, int quantity, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(openLines);
+        if (Invalid(quantity) is { } invalid)
+        {
+            return new BatchCompletion([], invalid);
+        }
+
+        if (quantity > item.OpenQuantity)
+        {
+            return new BatchCompletion([], new BatchRefusal(
+                $"Only {item.OpenQuantity} '{Describe(item)}' are open at {item.Station}; {quantity} cannot be completed."));
+        }
+
+        var remaining = quantity;
+        var allocations = new List<LineAllocation>();
+        foreach (var line in openLines)
+        {
+            var take = Math.Min(remaining, line.OpenQuantity);
+            if (take <= 0)
+            {
+                continue;
+            }
+
+            line.CompletedQuantity += take;
+            allocations.Add(new LineAllocation(line, take));
+            remaining -= take;
+            if (remaining == 0)
+            {
+                break;
+            }
+        }
+
+        if (remaining > 0)
+        {
+            throw new InvalidOperationException(
+                $"Batch item {item.Id} claims {item.OpenQuantity} open but its lines hold {quantity - remaining}.");
+        }
+
+        item.OpenQuantity -= quantity;
+        item.InProgressQuantity = Math.Max(0, item.InProgressQuantity - quantity);
+        item.OldestOpenPlacedAt = openLines.FirstOrDefault(l => l.OpenQuantity > 0)?.PlacedAt;
+        item.UpdatedAt = now;
+        return new BatchCompletion(allocations, null);
+    }
+
+    /// <summary>An order is ready when every one of its lines is cooked.</summary>
+    public static bool IsReady(IEnumerable<OrderLine> lines) => lines.All(l => l.OpenQuantity == 0);
+
+    /// <summary>The oldest-first order completions are allocated in: placed-at, then order, then line.</summary>
+    public static IOrderedEnumerable<OrderLine> OldestFirst(IEnumerable<OrderLine> lines)
+        => lines.OrderBy(l => l.PlacedAt).ThenBy(l => l.KitchenOrderId).ThenBy(l => l.LineId, StringComparer.Ordinal);
+
+    private static BatchRefusal? Invalid(int quantity)
+        => quantity < 1 ? new BatchRefusal($"The quantity must be at least 1, was {quantity}.") : null;
+
+    private static string Describe(BatchItem item)
+        => item.Modifiers.Length == 0 ? item.ItemName : $"{item.ItemName} ({string.Join(", ", item.Modifiers)})";
+}
+
+/// <summary>Why a start or complete was refused, in words a cook can act on.</summary>
+public sealed record BatchRefusal(string Reason);
+
+/// <summary>How much of a completion went to each line, or why it was refused.</summary>
+public sealed record BatchCompletion(IReadOnlyList<LineAllocation> Allocations, BatchRefusal? Refusal);
+
+/// <summary>Part of a completion: <paramref name="Quantity"/> cooked for <paramref name="Line"/>.</summary>
+public sealed record LineAllocation(OrderLine Line, int Quantity);

@@ -1,0 +1,34 @@
+namespace Orbital.KitchenBatch.Model;
+
+/// <summary>
+/// The open demand for one item at one station: the sum of what is still to cook over every open line with the
+/// same (station, item name, modifiers), whichever order or brand it belongs to. Cooks start and complete it.
+/// </summary>
+public sealed class BatchItem
+{
+    public long Id { get; set; }
+
+    public required string Station { get; set; }
+
+    public required string ItemName { get; set; }
+
+    /// <summary>The modifiers, normalised (trimmed, sorted): "no onions, extra cheese" is one batch however it was typed.</summary>
+    public string[] Modifiers { get; set; } = [];
+
+    /// <summary>The modifiers as one comparable value; part of the batch item's identity.</summary>
+    public required string ModifiersKey { get; set; }
+
+    /// <summary>How many are ordered and not yet cooked.</summary>
+    public int OpenQuantity { get; set; }
+
+    /// <summary>How many of the open ones a cook has started.</summary>
+    public int InProgressQuantity { get; set; }
+
+    /// <summary>When the oldest order with an open line of this item was placed; null when nothing is open.</summary>
+    public DateTimeOffset? OldestOpenPlacedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Open demand nobody has started yet.</summary>
+    public int WaitingQuantity => OpenQuantity - InProgressQuantity;
+}

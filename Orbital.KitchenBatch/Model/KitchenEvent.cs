@@ -1,0 +1,21 @@
+namespace Orbital.KitchenBatch.Model;
+
+/// <summary>
+/// One change in the kitchen, written in the same transaction as the change itself (an outbox). Ids are
+/// assigned in commit order, so a screen that saw event N has seen every event before it.
+/// </summary>
+public sealed class KitchenEvent
+{
+    public long Id { get; set; }
+
+    /// <summary>One of <see cref="KitchenEventTypes"/>.</summary>
+    public required string Type { get; set; }
+
+    /// <summary>The station the event concerns; null when it concerns every screen (an order arriving or ready).</summary>
+    public string? Station { get; set; }
+
+    /// <summary>The event's JSON payload, as screens receive it.</summary>
+    public required string Payload { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbital.KitchenBatch.Options;
+
+/// <summary>How kitchen events reach screens (section <c>KitchenEvents</c>).</summary>
+public sealed class KitchenEventOptions
+{
+    public const string SectionName = "KitchenEvents";
+
+    /// <summary>
+    /// How many events may wait for one screen. A screen that falls this far behind is disconnected; it
+    /// reconnects with <c>Last-Event-ID</c> and replays from the table, and the kitchen never waits for it.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int SubscriberBufferCapacity { get; set; } = 1000;
+
+    /// <summary>The longest a stream stays silent: a heartbeat keeps proxies from closing it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:15")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often events committed by other kitchen instances are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many events one read of the table returns, when replaying and when dispatching.</summary>
+    [Range(1, 10_000)]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>How soon a browser reconnects after the stream drops.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
+}

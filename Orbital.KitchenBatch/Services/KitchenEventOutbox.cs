@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Services;
+
+/// <summary>
+/// Collects the events of one kitchen transaction and writes them as its last step. Event ids come from a
+/// sequence, and PostgreSQL sequence values commit out of order: two transactions could commit ids 8 and 7 in
+/// that order, and a screen that read up to 8 would never see 7. So every event write takes one
+/// transaction-scoped advisory lock first: writers queue for it, take their ids, and commit, one at a time, and
+/// ids become visible in order. The lock is held only from the event insert to the commit.
+/// </summary>
+public sealed class KitchenEventOutbox(KitchenDbContext db, KitchenEventSignal signal, TimeProvider time)
+{
+    /// <summary>The advisory lock key that orders event writes ("ORBITAL" in ASCII).</summary>
+    private const long EventOrderLock = 0x4F524249544154;
+
+    private readonly List<KitchenEvent> _pending = [];
+
+    public void Add<T>(string type, string? station, T payload)
+        => _pending.Add(new KitchenEvent
+        {
+            Type = type,
+            Station = station,
+            Payload = JsonSerializer.Serialize(payload, KitchenJson.Options),
+            OccurredAt = time.GetUtcNow(),
+        });
+
+    /// <summary>Writes the pending events; call it right before committing the transaction.</summary>
+    public async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventOrderLock})", cancellationToken);
+        db.Events.AddRange(_pending);
+        await db.SaveChangesAsync(cancellationToken);
+        _pending.Clear();
+    }
+
+    /// <summary>Tells the event stream that events were committed; call it after the commit.</summary>
+    public void Committed() => signal.Pulse();
+}

@@ -1,0 +1,335 @@
+// Orbital station board: one station's batch items, live from /api/events, with start and complete.
+// No build step, no framework: the page is served as-is by the kitchen service.
+"use strict";
+
+const board = {
+  station: "",
+  items: new Map(),          // batch item id -> view
+  ready: new Map(),          // order id -> ready order view
+  lastEventId: null,         // the last event applied; a reconnect resumes after it
+  source: null,
+  retryDelay: 1000,
+  retryTimer: null,
+  quietTimer: null,
+};
+
+const $ = (selector) => document.querySelector(selector);
+const stationSelect = $("#station");
+const cardList = $("#batch-items");
+const readyList = $("#ready-orders");
+const cardTemplate = $("#card-template");
+
+document.addEventListener("DOMContentLoaded", start);
+
+async function start() {
+  stationSelect.addEventListener("change", () => selectStation(stationSelect.value));
+  cardList.addEventListener("click", onCardClick);
+  setInterval(renderAges, 1000);
+  await loadStations();
+  const wanted = new URLSearchParams(location.search).get("station") || localStorage.getItem("orbital.station") || "";
+  if (wanted && [...stationSelect.options].some((o) => o.value === wanted)) {
+    stationSelect.value = wanted;
+    await selectStation(wanted);
+  }
+}
+
+async function loadStations() {
+  try {
+    const stations = await api("GET", "/api/stations");
+    const current = stationSelect.value;
+    stationSelect.replaceChildren(new Option("Choose a station…", ""));
+    for (const s of stations) {
+      const label = s.openQuantity > 0 ? `${s.station} (${s.openQuantity})` : s.station;
+      stationSelect.add(new Option(label, s.station));
+    }
+    stationSelect.value = current;
+  } catch (error) {
+    showError(`Stations could not be loaded: ${error.message}`);
+  }
+}
+
+async function selectStation(station) {
+  board.station = station;
+  localStorage.setItem("orbital.station", station);
+  const url = new URL(location.href);
+  url.searchParams.set("station", station);
+  history.replaceState(null, "", url);
+  closeStream();
+  board.items.clear();
+  renderCards();
+  $("#pick").hidden = Boolean(station);
+  if (!station) {
+    setConnection("offline", "Offline");
+    return;
+  }
+  await loadStation();
+}
+
+// The station's batch items and the event id they were read at, then the stream from exactly there.
+async function loadStation() {
+  try {
+    setConnection("connecting", "Connecting…");
+    const [snapshot, ready] = await Promise.all([
+      api("GET", `/api/stations/${encodeURIComponent(board.station)}/batch-items`),
+      api("GET", "/api/orders/ready"),
+    ]);
+    board.items = new Map(snapshot.items.map((item) => [item.id, item]));
+    board.ready = new Map(ready.map((order) => [order.orderId, order]));
+    board.lastEventId = snapshot.lastEventId;
+    renderCards();
+    renderReady();
+    openStream();
+  } catch (error) {
+    setConnection("offline", "Offline");
+    scheduleReconnect();
+  }
+}
+
+function openStream() {
+  closeStream();
+  const query = new URLSearchParams({ station: board.station });
+  if (board.lastEventId !== null) {
+    query.set("lastEventId", String(board.lastEventId));
+  }
+  const source = new EventSource(`/api/events?${query}`);
+  board.source = source;
+
+  source.onopen = () => {
+    board.retryDelay = 1000;
+    setConnection("live", "Live");
+  };
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) {
+      // The browser gave up (the server answered an error): reconnect ourselves, from the last event seen.
+      setConnection("offline", "Offline");
+      scheduleReconnect();
+    } else {
+      setConnection("reconnecting", "Reconnecting…");
+    }
+  };
+
+  source.addEventListener("heartbeat", () => heard());
+  source.addEventListener("batch.updated", (e) => apply(e, (item) => {
+    if (item.station !== board.station) {
+      return;
+    }
+    const isNew = !board.items.has(item.id);
+    if (item.openQuantity > 0) {
+      board.items.set(item.id, item);
+    } else {
+      board.items.delete(item.id);
+    }
+    renderCards(item.id, isNew);
+  }));
+  source.addEventListener("order.ready", (e) => apply(e, (order) => {
+    board.ready.set(order.orderId, order);
+    renderReady();
+  }));
+  source.addEventListener("order.received", (e) => apply(e, (order) => {
+    if (order.stations.some((s) => ![...stationSelect.options].some((o) => o.value === s))) {
+      loadStations();
+    }
+  }));
+}
+
+function apply(event, handle) {
+  heard();
+  const id = Number(event.lastEventId);
+  if (board.lastEventId !== null && id <= board.lastEventId) {
+    return; // already applied
+  }
+  board.lastEventId = id;
+  handle(JSON.parse(event.data));
+}
+
+// A stream that stays silent longer than two heartbeats is dead even if the socket looks open.
+function heard() {
+  setConnection("live", "Live");
+  clearTimeout(board.quietTimer);
+  board.quietTimer = setTimeout(() => {
+    setConnection("reconnecting", "Reconnecting…");
+    openStream();
+  }, 35000);
+}
+
+function closeStream() {
+  clearTimeout(board.quietTimer);
+  clearTimeout(board.retryTimer);
+  if (board.source) {
+    board.source.close();
+    board.source = null;
+  }
+}
+
+function scheduleReconnect() {
+  clearTimeout(board.retryTimer);
+  const delay = board.retryDelay * (0.5 + Math.random() / 2);
+  board.retryDelay = Math.min(board.retryDelay * 2, 30000);
+  board.retryTimer = setTimeout(() => (board.lastEventId === null ? loadStation() : openStream()), delay);
+}
+
+async function onCardClick(event) {
+  const button = event.target.closest("button");
+  const card = event.target.closest(".card");
+  if (!button || !card) {
+    return;
+  }
+  const id = Number(card.dataset.batchItemId);
+  const input = card.querySelector(".quantity");
+  if (button.dataset.step) {
+    const item = board.items.get(id);
+    input.value = clamp(Number(input.value || 0) + Number(button.dataset.step), 1, item ? item.openQuantity : 1);
+    card.dataset.touched = "true";
+    return;
+  }
+  const action = button.dataset.action;
+  const quantity = Number(input.value);
+  card.querySelectorAll(".action").forEach((b) => (b.disabled = true));
+  try {
+    const result = await api("POST", `/api/batch-items/${id}/${action}`, { quantity });
+    const item = action === "complete" ? result.batchItem : result;
+    if (item.openQuantity > 0) {
+      board.items.set(item.id, item);
+    } else {
+      board.items.delete(item.id);
+    }
+    delete card.dataset.touched;
+    renderCards();
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    card.querySelectorAll(".action").forEach((b) => (b.disabled = false));
+    updateButtons(card, board.items.get(id));
+  }
+}
+
+function renderCards(changedId, isNew) {
+  const items = [...board.items.values()].sort(
+    (a, b) => (Date.parse(a.oldestOpenPlacedAt) || Infinity) - (Date.parse(b.oldestOpenPlacedAt) || Infinity) || a.id - b.id);
+  const existing = new Map([...cardList.children].map((li) => [Number(li.dataset.batchItemId), li]));
+  const cards = items.map((item) => {
+    const card = existing.get(item.id) || cardTemplate.content.firstElementChild.cloneNode(true);
+    fillCard(card, item);
+    if (item.id === changedId && !isNew) {
+      card.classList.remove("flash");
+      void card.offsetWidth;
+      card.classList.add("flash");
+    }
+    return card;
+  });
+  cardList.replaceChildren(...cards);
+  $("#empty").hidden = !board.station || items.length > 0;
+  const open = items.reduce((sum, item) => sum + item.openQuantity, 0);
+  $("#open-total").textContent = board.station ? `· ${open}` : "";
+  const option = [...stationSelect.options].find((o) => o.value === board.station && o.value);
+  if (option) {
+    option.textContent = open > 0 ? `${board.station} (${open})` : board.station;
+  }
+  renderAges();
+}
+
+function fillCard(card, item) {
+  card.dataset.batchItemId = item.id;
+  card.querySelector(".item-name").textContent = item.itemName;
+  card.querySelector(".modifiers").replaceChildren(...item.modifiers.map((m) => {
+    const li = document.createElement("li");
+    li.textContent = m;
+    return li;
+  }));
+  card.querySelector(".open-quantity").textContent = item.openQuantity;
+  card.querySelector(".in-progress-quantity").textContent = item.inProgressQuantity;
+  card.querySelector(".waiting-quantity").textContent = item.waitingQuantity;
+  card.dataset.placedAt = item.oldestOpenPlacedAt || "";
+  const input = card.querySelector(".quantity");
+  input.max = item.openQuantity;
+  if (!card.dataset.touched || Number(input.value) > item.openQuantity) {
+    input.value = item.waitingQuantity > 0 ? item.waitingQuantity : item.openQuantity;
+  }
+  updateButtons(card, item);
+}
+
+function updateButtons(card, item) {
+  if (!item) {
+    return;
+  }
+  card.querySelector(".start").disabled = item.waitingQuantity < 1;
+  card.querySelector(".complete").disabled = item.openQuantity < 1;
+}
+
+function renderAges() {
+  const now = Date.now();
+  for (const card of cardList.children) {
+    const placed = Date.parse(card.dataset.placedAt);
+    const age = Number.isNaN(placed) ? 0 : Math.max(0, now - placed);
+    card.querySelector(".age").textContent = Number.isNaN(placed) ? "" : duration(age);
+    card.dataset.age = age > 20 * 60000 ? "late" : age > 10 * 60000 ? "warn" : "ok";
+  }
+  for (const li of readyList.children) {
+    li.querySelector(".ready-age").textContent = duration(now - Date.parse(li.dataset.readyAt));
+  }
+}
+
+function renderReady() {
+  const orders = [...board.ready.values()].sort((a, b) => Date.parse(b.readyAt) - Date.parse(a.readyAt)).slice(0, 50);
+  readyList.replaceChildren(...orders.map((order) => {
+    const li = document.createElement("li");
+    li.dataset.orderId = order.orderId;
+    li.dataset.readyAt = order.readyAt;
+    li.innerHTML = '<span class="order-id"></span><span class="brand-name"></span><span class="ready-age"></span>';
+    li.querySelector(".order-id").textContent = order.orderId;
+    li.querySelector(".brand-name").textContent = order.brand;
+    return li;
+  }));
+  renderAges();
+}
+
+function setConnection(state, label) {
+  const element = $("#connection");
+  element.dataset.state = state;
+  element.querySelector(".label").textContent = label;
+}
+
+let toastTimer = null;
+function showError(message) {
+  const toast = $("#toast");
+  toast.textContent = message;
+  toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (toast.hidden = true), 6000);
+}
+
+// JSON in and out; a ProblemDetails answer becomes an Error carrying its detail.
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`;
+    try {
+      const problem = await response.json();
+      detail = problem.detail || problem.title || detail;
+      if (problem.errors) {
+        detail = Object.values(problem.errors).flat().join(" ");
+      }
+    } catch {
+      // not JSON
+    }
+    throw new Error(detail);
+  }
+  return response.json();
+}
+
+function duration(ms) {
+  const seconds = Math.floor(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  if (minutes >= 60) {
+    return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+  }
+  return minutes > 0 ? `${minutes}m ${seconds % 60}s` : `${seconds}s`;
+}
+
+function clamp(value, min, max) {
+  return Math.max(min, Math.min(max, value));
+}
