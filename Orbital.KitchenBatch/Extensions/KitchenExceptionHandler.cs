@@ -20,7 +20,7 @@ internal sealed class KitchenExceptionHandler(IProblemDetailsService problems) :
                 Status = bad.StatusCode,
                 Title = "Bad request",
                 Detail = bad.InnerException is System.Text.Json.JsonException json
-                    ? $"The request body is not valid JSON for this endpoint: {json.Message}"
+                    ? $"The request body is not valid JSON for this endpoint{(json.Path is null ? string.Empty : $" (at {json.Path})")}; see the OpenAPI document for its shape."
                     : bad.Message,
             },
             _ when DatabaseFailures.IsUnavailable(exception) => new ProblemDetails

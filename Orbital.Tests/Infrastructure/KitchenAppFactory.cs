@@ -36,11 +36,14 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
     /// tests where the network matters: streaming, slow readers, a browser.
     /// </summary>
     public static async Task<KitchenAppFactory> StartOnKestrelAsync(LocalPostgresServer postgres, Action<IWebHostBuilder>? configure = null)
-        => await StartOnKestrelAsync(
+    {
+        var (http, grpc) = TwoFreePorts();
+        return await StartOnKestrelAsync(
             await postgres.CreateDatabaseAsync("kitchen"),
-            new Uri($"http://127.0.0.1:{FreePort()}"),
-            new Uri($"http://127.0.0.1:{FreePort()}"),
+            new Uri($"http://127.0.0.1:{http}"),
+            new Uri($"http://127.0.0.1:{grpc}"),
             configure);
+    }
 
     /// <summary>Starts a kitchen again where a stopped one ran: same database, same addresses, as after a restart.</summary>
     public static Task<KitchenAppFactory> RestartAsync(KitchenAppFactory stopped)
@@ -77,11 +80,14 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
     /// <summary>An HTTP client of the kitchen: in-memory, or over the socket when on Kestrel.</summary>
     public HttpClient CreateHttpClient() => HttpAddress is null ? CreateClient() : new HttpClient { BaseAddress = HttpAddress };
 
-    private static int FreePort()
+    /// <summary>Two distinct free ports: both are held until both are known, so they cannot be the same.</summary>
+    private static (int First, int Second) TwoFreePorts()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var first = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var second = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        first.Start();
+        second.Start();
+        return (((System.Net.IPEndPoint)first.LocalEndpoint).Port, ((System.Net.IPEndPoint)second.LocalEndpoint).Port);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

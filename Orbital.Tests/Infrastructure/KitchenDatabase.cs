@@ -23,6 +23,24 @@ public sealed class KitchenDatabase(string connectionString)
         return counts;
     }
 
+    /// <summary>When the kitchen stored each of <paramref name="orderIds"/> (its <c>received_at</c>, set in the intake transaction).</summary>
+    public async Task<Dictionary<string, DateTime>> ReceivedAtAsync(IReadOnlyCollection<string> orderIds)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT order_id, received_at FROM orders WHERE order_id = ANY($1)", connection)
+        {
+            Parameters = { new() { Value = orderIds.ToArray() } },
+        };
+        var received = new Dictionary<string, DateTime>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            received[reader.GetString(0)] = reader.GetDateTime(1).ToUniversalTime();
+        }
+
+        return received;
+    }
+
     /// <summary>The lines of an order as (station, item, quantity, modifiers), in line id order.</summary>
     public async Task<List<(string Station, string Item, int Quantity, string[] Modifiers)>> LinesOfAsync(string orderId)
     {

@@ -19,7 +19,7 @@ public sealed class OrbitalAppFixture : DistributedAppFixture
 
     public IMongoTestServer Mongo => _mongo;
 
-    internal PlatformDatabase Platform => _platform;
+    public PlatformDatabase Platform => _platform;
 
     public KitchenDatabase Kitchen { get; private set; } = null!;
 

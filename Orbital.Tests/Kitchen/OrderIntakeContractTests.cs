@@ -129,6 +129,11 @@ public sealed class OrderIntakeContractTests(LocalPostgresServer postgres) : IAs
                 cancellationToken: Cancellation).ResponseAsync);
 
             Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+
+            // The server has the same deadline; wait until it has given up its insert before the lock goes.
+            await Eventually.HoldsAsync(
+                async () => await _database.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass") == 0,
+                "the kitchen abandoned the insert at its deadline");
             await transaction.RollbackAsync(Cancellation);
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Orbital.OrderManagement.Diagnostics;
 using Orbital.Tests.Infrastructure;
 using Orbital.Tests.MongoDB;
@@ -50,24 +51,23 @@ public sealed class OrderListenerTests : IDisposable
     }
 
     [Fact]
-    public async Task The_checkpoint_moves_only_after_the_kitchen_acknowledges()
+    public async Task The_checkpoint_passes_an_order_only_after_the_kitchen_acknowledges_it()
     {
         var release = new TaskCompletionSource();
         _kitchen.Before = _ => release.Task;
         await using var service = await StartAsync();
-        var before = (await _platform.CheckpointAsync())!["resumeToken"];
 
         await _platform.InsertAsync(Orders.Document("listener-held"));
         await Eventually.HoldsAsync(() => Task.FromResult(_kitchen.CallsFor("listener-held") == 1), "the order reached the kitchen");
-        var whileHeld = (await _platform.CheckpointAsync())!["resumeToken"];
+        var whileHeld = (await _platform.CheckpointAsync())!["resumeToken"].AsBsonDocument;
         release.SetResult();
-        var after = await Eventually.ReturnsAsync(
-            async () => (await _platform.CheckpointAsync())!["resumeToken"],
-            token => token != before,
-            "the checkpoint moved");
+        await WaitForCheckpointAfterAsync("listener-held");
+        var afterAck = (await _platform.CheckpointAsync())!["resumeToken"].AsBsonDocument;
 
-        Assert.Equal(before, whileHeld);
-        Assert.NotEqual(before, after);
+        // Resuming from the checkpoint saved while the kitchen held the order delivers it again; from the one
+        // saved after the acknowledgement, it does not.
+        Assert.Contains("listener-held", await OrdersAfterAsync(whileHeld));
+        Assert.DoesNotContain("listener-held", await OrdersAfterAsync(afterAck));
     }
 
     [Fact]
@@ -279,6 +279,23 @@ public sealed class OrderListenerTests : IDisposable
         var service = OrderServiceFactory.Start(_connectionString, _kitchen, settings.ToDictionary(s => s.Key, s => s.Value));
         await service.ListeningAsync();
         return service;
+    }
+
+    /// <summary>The order ids a change stream resumed after <paramref name="token"/> delivers within a second.</summary>
+    private async Task<List<string>> OrdersAfterAsync(BsonDocument token)
+    {
+        var options = new ChangeStreamOptions { ResumeAfter = token, MaxAwaitTime = TimeSpan.FromMilliseconds(200) };
+        using var stream = await _platform.Orders.WatchAsync(options, TestContext.Current.CancellationToken);
+        var orders = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < deadline && await stream.MoveNextAsync(TestContext.Current.CancellationToken))
+        {
+            orders.AddRange(stream.Current
+                .Where(c => c.OperationType == ChangeStreamOperationType.Insert)
+                .Select(c => c.FullDocument.GetValue("OtterOrderId", string.Empty).AsString));
+        }
+
+        return orders;
     }
 
     /// <summary>The body of <c>/health</c>, whatever its status code (503 while unhealthy).</summary>

@@ -50,7 +50,7 @@ internal sealed class OrderServiceFactory(string connectionString, FakeKitchen k
 }
 
 /// <summary>The platform's side of a test: writes orders, reads what the order service recorded.</summary>
-internal sealed class PlatformDatabase(string connectionString) : IDisposable
+public sealed class PlatformDatabase(string connectionString) : IDisposable
 {
     private readonly MongoClient _client = new(connectionString);
 
