@@ -22,7 +22,7 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference();
 }
 
-app.MapPingApi();
+app.MapPing("kitchen-batch");
 app.MapStationsApi();
 app.MapBatchItemsApi();
 app.MapOrdersApi();

@@ -1,4 +1,3 @@
-using Orbital.OrderManagement.Apis;
 using Orbital.OrderManagement.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +8,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapPingApi();
+app.MapPing("order-management");
 
 app.Run();

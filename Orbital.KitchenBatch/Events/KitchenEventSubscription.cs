@@ -30,9 +30,6 @@ public sealed class KitchenEventSubscription : IDisposable
     /// <summary>The station this screen shows; null for all of them.</summary>
     public string? Station { get; }
 
-    /// <summary>Whether the screen fell so far behind that it was cut off.</summary>
-    public bool Overflowed { get; private set; }
-
     public ChannelReader<KitchenEvent> Events => _buffer.Reader;
 
     public void Dispose()
@@ -59,7 +56,6 @@ public sealed class KitchenEventSubscription : IDisposable
             return false;
         }
 
-        Overflowed = true;
         _buffer.Writer.TryComplete(new SubscriberTooSlowException(_buffer.Reader.Count));
         _onOverflow();
         return true;

@@ -18,7 +18,6 @@ public static class ApplicationServiceExtensions
             settings => settings.DisableRetry = true,
             options => options.UseSnakeCaseNamingConvention());
 
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KitchenSchemaState>();
         builder.Services.AddHostedService<KitchenSchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");

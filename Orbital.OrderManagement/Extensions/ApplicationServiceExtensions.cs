@@ -20,7 +20,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<BackoffOptions>().BindConfiguration(BackoffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = s_shutdownTimeout);
 
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<BackoffOptions>>().Value.ToBackoff());
         builder.Services.AddSingleton<OrderListenerStatus>();
         builder.Services.AddSingleton<OrderFlowMetrics>();

@@ -178,6 +178,46 @@ public sealed class MongoDBConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Replace_update_and_delete_events_carry_what_each_kind_carries()
+    {
+        var orders = _database.GetCollection<BsonDocument>("orders");
+        await orders.InsertOneAsync(new BsonDocument { { "_id", "o1" }, { "Status", "placed" } }, cancellationToken: Cancellation);
+        using var stream = await orders.WatchAsync(Options(), Cancellation);
+
+        await orders.ReplaceOneAsync(new BsonDocument("_id", "o1"), new BsonDocument { { "_id", "o1" }, { "Status", "accepted" } }, cancellationToken: Cancellation);
+        await orders.UpdateOneAsync(new BsonDocument("_id", "o1"), Builders<BsonDocument>.Update.Set("Status", "cooking").Unset("Missing"), cancellationToken: Cancellation);
+        await orders.DeleteOneAsync(new BsonDocument("_id", "o1"), Cancellation);
+        var changes = await ReadAsync(stream, 3);
+
+        Assert.Equal(
+            [ChangeStreamOperationType.Replace, ChangeStreamOperationType.Update, ChangeStreamOperationType.Delete],
+            changes.Select(c => c.OperationType));
+        Assert.All(changes, c => Assert.Equal("o1", c.DocumentKey["_id"].AsString));
+        Assert.Equal("accepted", changes[0].FullDocument["Status"].AsString);
+        Assert.Null(changes[1].FullDocument);
+        Assert.Equal("cooking", changes[1].UpdateDescription.UpdatedFields["Status"].AsString);
+        Assert.Null(changes[2].FullDocument);
+    }
+
+    [Fact]
+    public async Task Starting_after_a_token_delivers_the_events_after_it()
+    {
+        var orders = _database.GetCollection<BsonDocument>("orders");
+        BsonDocument tokenOfFirst;
+        using (var stream = await orders.WatchAsync(Options(), Cancellation))
+        {
+            await orders.InsertManyAsync([new BsonDocument("_id", 1), new BsonDocument("_id", 2)], cancellationToken: Cancellation);
+            tokenOfFirst = (await ReadAsync(stream, 2))[0].ResumeToken;
+        }
+
+        var options = Options();
+        options.StartAfter = tokenOfFirst;
+        using var started = await orders.WatchAsync(options, Cancellation);
+
+        Assert.Equal([2], (await ReadAsync(started, 1)).Select(c => c.DocumentKey["_id"].AsInt32));
+    }
+
+    [Fact]
     public async Task Resuming_after_a_token_delivers_exactly_the_later_events()
     {
         var orders = _database.GetCollection<BsonDocument>("orders");

@@ -41,9 +41,6 @@ public sealed class MongoWireServer : IAsyncDisposable
     /// <summary>The port the server listens on, on 127.0.0.1.</summary>
     public int Port { get; }
 
-    /// <summary>How many client connections are open.</summary>
-    public int OpenConnections => _connections.Count;
-
     /// <summary>While true, every new connection is accepted and reset at once, as a server that is down.</summary>
     public bool RefuseConnections { get; set; }
 

@@ -8,8 +8,4 @@ namespace Orbital.Tests.MongoWire.Protocol;
 /// <param name="Database">The database the command runs against (<c>$db</c>, or the OP_QUERY namespace).</param>
 /// <param name="IsLegacy">True when it came as OP_QUERY and must be answered with OP_REPLY.</param>
 /// <param name="MoreToCome">True when the client expects no answer (an unacknowledged write).</param>
-internal sealed record WireRequest(int RequestId, BsonDocument Command, string Database, bool IsLegacy, bool MoreToCome)
-{
-    /// <summary>The command's name: the first key of the command document.</summary>
-    public string CommandName => Command.ElementCount == 0 ? string.Empty : Command.GetElement(0).Name;
-}
+internal sealed record WireRequest(int RequestId, BsonDocument Command, string Database, bool IsLegacy, bool MoreToCome);

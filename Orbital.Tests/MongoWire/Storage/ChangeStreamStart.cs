@@ -3,7 +3,4 @@ using MongoDB.Bson;
 namespace Orbital.Tests.MongoWire.Storage;
 
 /// <summary>Where a change stream begins: after a token, at an operation time, or now.</summary>
-internal sealed record ChangeStreamStart(BsonValue? ResumeToken, BsonTimestamp? OperationTime)
-{
-    public static ChangeStreamStart Now { get; } = new(null, null);
-}
+internal sealed record ChangeStreamStart(BsonValue? ResumeToken, BsonTimestamp? OperationTime);
