@@ -32,6 +32,10 @@ public sealed partial class OrderChangeListener(
     private DateTimeOffset _lastQuietCheckpoint = DateTimeOffset.MinValue;
     private BsonDocument? _lastSavedToken;
     private string? _historyLost;
+    private IMongoCollection<BsonDocument> _orders = null!;
+    private ResumeTokenStore _tokens = null!;
+    private OrderRelay _relay = null!;
+    private OrderCatchUp _catchUp = null!;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,16 +47,16 @@ public sealed partial class OrderChangeListener(
             return;
         }
 
-        var orders = database.GetCollection<BsonDocument>(_options.OrdersCollection);
-        var tokens = services.GetRequiredService<ResumeTokenStore>();
-        var relay = services.GetRequiredService<OrderRelay>();
-        var catchUp = services.GetRequiredService<OrderCatchUp>();
+        _orders = database.GetCollection<BsonDocument>(_options.OrdersCollection);
+        _tokens = services.GetRequiredService<ResumeTokenStore>();
+        _relay = services.GetRequiredService<OrderRelay>();
+        _catchUp = services.GetRequiredService<OrderCatchUp>();
 
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ListenAsync(orders, tokens, relay, catchUp, stoppingToken);
+                await ListenAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -77,39 +81,34 @@ public sealed partial class OrderChangeListener(
         }
     }
 
-    private async Task ListenAsync(
-        IMongoCollection<BsonDocument> orders,
-        ResumeTokenStore tokens,
-        OrderRelay relay,
-        OrderCatchUp catchUp,
-        CancellationToken cancellationToken)
+    private async Task ListenAsync(CancellationToken cancellationToken)
     {
-        var checkpoint = await tokens.LoadAsync(cancellationToken);
+        var checkpoint = await _tokens.LoadAsync(cancellationToken);
         IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream;
         if (_historyLost is { } reason)
         {
-            stream = await CatchUpAsync(orders, tokens, relay, catchUp, checkpoint?.EventTime, reason, cancellationToken);
+            stream = await CatchUpAsync(checkpoint?.EventTime, reason, cancellationToken);
             _historyLost = null;
         }
         else if (checkpoint is not null)
         {
-            stream = await WatchAsync(orders, checkpoint.ResumeToken, cancellationToken);
+            stream = await WatchAsync(checkpoint.ResumeToken, cancellationToken);
             LogResuming(logger, checkpoint.EventTime);
         }
         else if (_options.StartFrom == StartPosition.Beginning)
         {
-            stream = await CatchUpAsync(orders, tokens, relay, catchUp, since: null, "no checkpoint yet; starting from the beginning", cancellationToken);
+            stream = await CatchUpAsync(since: null, "no checkpoint yet; starting from the beginning", cancellationToken);
         }
         else
         {
-            stream = await StartFromNowAsync(orders, tokens, relay, cancellationToken);
+            stream = await StartFromNowAsync(cancellationToken);
         }
 
         using (stream)
         {
             _attempt = 0;
             status.Listening($"Listening for orders in '{_options.OrdersCollection}'.");
-            await ConsumeAsync(stream, tokens, relay, cancellationToken);
+            await ConsumeAsync(stream, cancellationToken);
         }
     }
 
@@ -117,18 +116,14 @@ public sealed partial class OrderChangeListener(
     /// A first start: the stream's starting point is checkpointed at once, so that orders written while the
     /// service is down before its first order are still read on the next start.
     /// </summary>
-    private async Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> StartFromNowAsync(
-        IMongoCollection<BsonDocument> orders,
-        ResumeTokenStore tokens,
-        OrderRelay relay,
-        CancellationToken cancellationToken)
+    private async Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> StartFromNowAsync(CancellationToken cancellationToken)
     {
-        var stream = await WatchAsync(orders, resumeAfter: null, cancellationToken);
+        var stream = await WatchAsync(resumeAfter: null, cancellationToken);
         try
         {
             await stream.MoveNextAsync(cancellationToken);
-            await HandleBatchAsync(stream, tokens, relay, cancellationToken);
-            await SaveAsync(tokens, stream.GetResumeToken(), time.GetUtcNow().UtcDateTime, cancellationToken);
+            await HandleBatchAsync(stream, cancellationToken);
+            await SaveAsync(stream.GetResumeToken(), time.GetUtcNow().UtcDateTime, cancellationToken);
             LogStartedFromNow(logger);
             return stream;
         }
@@ -139,35 +134,27 @@ public sealed partial class OrderChangeListener(
         }
     }
 
-    private async Task ConsumeAsync(
-        IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream,
-        ResumeTokenStore tokens,
-        OrderRelay relay,
-        CancellationToken cancellationToken)
+    private async Task ConsumeAsync(IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream, CancellationToken cancellationToken)
     {
         while (await stream.MoveNextAsync(cancellationToken))
         {
-            await HandleBatchAsync(stream, tokens, relay, cancellationToken);
+            await HandleBatchAsync(stream, cancellationToken);
         }
     }
 
-    private async Task HandleBatchAsync(
-        IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream,
-        ResumeTokenStore tokens,
-        OrderRelay relay,
-        CancellationToken cancellationToken)
+    private async Task HandleBatchAsync(IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream, CancellationToken cancellationToken)
     {
         var any = false;
         foreach (var change in stream.Current)
         {
             any = true;
             var observedAt = change.WallTime ?? time.GetUtcNow().UtcDateTime;
-            await relay.RelayAsync(change.FullDocument, observedAt, cancellationToken);
+            await _relay.RelayAsync(change.FullDocument, observedAt, cancellationToken);
 
             // Checkpoint only after the kitchen acknowledged: a crash before this line re-delivers, which the
             // kitchen deduplicates. The change's own token, never the cursor's end-of-batch one, which would
             // skip the rest of this batch.
-            await SaveAsync(tokens, change.ResumeToken, observedAt, cancellationToken);
+            await SaveAsync(change.ResumeToken, observedAt, cancellationToken);
         }
 
         // A quiet batch: every change up to the post-batch token has been dealt with, so it is safe to save,
@@ -175,7 +162,7 @@ public sealed partial class OrderChangeListener(
         if (!any && time.GetUtcNow() - _lastQuietCheckpoint >= _options.QuietCheckpointInterval
             && stream.GetResumeToken() is { } token)
         {
-            await SaveAsync(tokens, token, time.GetUtcNow().UtcDateTime, cancellationToken);
+            await SaveAsync(token, time.GetUtcNow().UtcDateTime, cancellationToken);
             _lastQuietCheckpoint = time.GetUtcNow();
         }
     }
@@ -185,22 +172,18 @@ public sealed partial class OrderChangeListener(
     /// seen by one or both (the kitchen deduplicates), never by neither; then checkpoints the stream's position.
     /// </summary>
     private async Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> CatchUpAsync(
-        IMongoCollection<BsonDocument> orders,
-        ResumeTokenStore tokens,
-        OrderRelay relay,
-        OrderCatchUp catchUp,
         DateTime? since,
         string reason,
         CancellationToken cancellationToken)
     {
         status.CatchingUp($"Catching up: {reason}. Re-reading orders written since {(since is null ? "the beginning" : since.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}.");
-        var stream = await WatchAsync(orders, resumeAfter: null, cancellationToken);
+        var stream = await WatchAsync(resumeAfter: null, cancellationToken);
         try
         {
             await stream.MoveNextAsync(cancellationToken);
-            var scanned = await catchUp.RunAsync(since, cancellationToken);
-            await HandleBatchAsync(stream, tokens, relay, cancellationToken);
-            await SaveAsync(tokens, stream.GetResumeToken(), time.GetUtcNow().UtcDateTime, cancellationToken);
+            var scanned = await _catchUp.RunAsync(since, cancellationToken);
+            await HandleBatchAsync(stream, cancellationToken);
+            await SaveAsync(stream.GetResumeToken(), time.GetUtcNow().UtcDateTime, cancellationToken);
             status.Recovered(new RecoveryRecord(time.GetUtcNow(), reason, scanned));
             LogCaughtUp(logger, scanned, reason);
             return stream;
@@ -212,10 +195,7 @@ public sealed partial class OrderChangeListener(
         }
     }
 
-    private Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> WatchAsync(
-        IMongoCollection<BsonDocument> orders,
-        BsonDocument? resumeAfter,
-        CancellationToken cancellationToken)
+    private Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> WatchAsync(BsonDocument? resumeAfter, CancellationToken cancellationToken)
     {
         // Inserts only: updates and cancellations are a later capability, and their events simply pass by.
         var pipeline = new EmptyPipelineDefinition<ChangeStreamDocument<BsonDocument>>()
@@ -226,17 +206,17 @@ public sealed partial class OrderChangeListener(
             MaxAwaitTime = _options.MaxAwaitTime,
             BatchSize = 100,
         };
-        return orders.WatchAsync(pipeline, watchOptions, cancellationToken);
+        return _orders.WatchAsync(pipeline, watchOptions, cancellationToken);
     }
 
-    private async Task SaveAsync(ResumeTokenStore tokens, BsonDocument token, DateTime eventTime, CancellationToken cancellationToken)
+    private async Task SaveAsync(BsonDocument token, DateTime eventTime, CancellationToken cancellationToken)
     {
         if (token.Equals(_lastSavedToken))
         {
             return;
         }
 
-        await tokens.SaveAsync(token, eventTime, cancellationToken);
+        await _tokens.SaveAsync(token, eventTime, cancellationToken);
         _lastSavedToken = token;
     }
 

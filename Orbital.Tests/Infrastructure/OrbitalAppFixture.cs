@@ -2,7 +2,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Orbital.Tests.MongoDB;
-using Orbital.Tests.OrderManagement;
 
 namespace Orbital.Tests.Infrastructure;
 

@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using MongoDB.Bson;
-using MongoDB.Driver;
 using Orbital.Contracts.Orders;
 using Orbital.OrderManagement.Diagnostics;
 using Orbital.OrderManagement.Services;
@@ -47,24 +45,4 @@ internal sealed class OrderServiceFactory(string connectionString, FakeKitchen k
 
         builder.ConfigureTestServices(services => services.AddSingleton<OrderIntake.OrderIntakeClient>(kitchen));
     }
-}
-
-/// <summary>The platform's side of a test: writes orders, reads what the order service recorded.</summary>
-public sealed class PlatformDatabase(string connectionString) : IDisposable
-{
-    private readonly MongoClient _client = new(connectionString);
-
-    public IMongoDatabase Database => _client.GetDatabase(MongoUrl.Create(connectionString).DatabaseName);
-
-    public IMongoCollection<BsonDocument> Orders => Database.GetCollection<BsonDocument>("orders");
-
-    public Task InsertAsync(params BsonDocument[] documents) => Orders.InsertManyAsync(documents, cancellationToken: TestContext.Current.CancellationToken);
-
-    public async Task<BsonDocument?> CheckpointAsync()
-        => await Database.GetCollection<BsonDocument>("orbital_checkpoints").Find(new BsonDocument("_id", "order-listener")).FirstOrDefaultAsync(TestContext.Current.CancellationToken);
-
-    public async Task<List<BsonDocument>> RejectionsAsync()
-        => await Database.GetCollection<BsonDocument>("orbital_rejected_orders").Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(TestContext.Current.CancellationToken);
-
-    public void Dispose() => _client.Dispose();
 }
