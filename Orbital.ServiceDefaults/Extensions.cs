@@ -34,6 +34,9 @@ public static class Extensions
         // Time is injected wherever it matters, so that tests can move it.
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        // Every retry loop of the service waits by the same policy (section Backoff).
+        builder.Services.AddBackoff();
+
         builder.Services.AddServiceDiscovery();
 
         builder.Services.ConfigureHttpClientDefaults(http =>

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Orbital.KitchenBatch.Data;
 
-/// <summary>Tells "PostgreSQL is down or overloaded, try again" apart from a failure that retrying cannot fix.</summary>
+/// <summary>
+/// Tells "PostgreSQL is down or overloaded, try again" apart from "PostgreSQL can never store this" and from
+/// a failure that is neither (a bug, to be held and looked at).
+/// </summary>
 public static class DatabaseFailures
 {
     public const string UniqueViolation = PostgresErrorCodes.UniqueViolation;
@@ -17,6 +20,30 @@ public static class DatabaseFailures
         InvalidOperationException { InnerException: { } inner } => IsUnavailable(inner),
         _ => false,
     };
+
+    /// <summary>
+    /// Whether PostgreSQL refused the data itself: SQLSTATE class 22 (data exception: a NUL in text, a value out
+    /// of range, ...) or 54 (program limit exceeded: an index row too large, ...). Retrying cannot change the
+    /// answer; the order is invalid for this kitchen.
+    /// </summary>
+    public static bool IsDataError(Exception exception, out PostgresException refusal)
+    {
+        refusal = null!;
+        var postgres = exception switch
+        {
+            PostgresException direct => direct,
+            DbUpdateException { InnerException: PostgresException inner } => inner,
+            InvalidOperationException { InnerException: PostgresException inner } => inner,
+            _ => null,
+        };
+        if (postgres is null || postgres.SqlState.Length != 5 || postgres.SqlState[..2] is not ("22" or "54"))
+        {
+            return false;
+        }
+
+        refusal = postgres;
+        return true;
+    }
 
     /// <summary>Whether saving failed on the unique constraint <paramref name="constraint"/>.</summary>
     public static bool IsUniqueViolation(DbUpdateException exception, string constraint)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Orbital.Contracts.Validation;
 using Orbital.KitchenBatch.Data;
 using Orbital.KitchenBatch.Events;
 using Orbital.KitchenBatch.Options;
@@ -22,7 +23,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<KitchenSchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
 
-        builder.Services.AddGrpc();
+        // The order cap of the shared validator is the message limit: an order that passes it always fits.
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = OrderLimits.MaxOrderBytes);
         builder.Services.AddScoped<KitchenEventOutbox>();
         builder.Services.AddScoped<KitchenOrderIntake>();
         builder.Services.AddScoped<BatchItemService>();

@@ -8,15 +8,19 @@ using Orbital.KitchenBatch.Services;
 namespace Orbital.KitchenBatch.Grpc;
 
 /// <summary>
-/// <c>OrderIntake.SubmitOrder</c>: validates (<c>INVALID_ARGUMENT</c> with every broken field), stores the order
-/// once (a repeat is OK with <c>duplicate = true</c>), and answers <c>UNAVAILABLE</c> while PostgreSQL cannot
-/// take it, which tells the sender to hold the order and retry.
+/// <c>OrderIntake</c>. <c>SubmitOrder</c> validates (<c>INVALID_ARGUMENT</c> with every broken field), stores
+/// the order once (a repeat is OK with <c>duplicate = true</c>), and answers <c>UNAVAILABLE</c> while PostgreSQL
+/// cannot take it, which tells the sender to hold the order and retry. Data PostgreSQL refuses as such is
+/// <c>INVALID_ARGUMENT</c> too, never <c>UNKNOWN</c>: the sender must record it, not retry it forever.
 /// </summary>
 public sealed partial class OrderIntakeService(
     KitchenOrderIntake intake,
     KitchenSchemaState schema,
     ILogger<OrderIntakeService> logger) : OrderIntake.OrderIntakeBase
 {
+    // A server's deadline timer can fire a little before the deadline it was set for.
+    private static readonly TimeSpan s_deadlineTolerance = TimeSpan.FromMilliseconds(250);
+
     public override async Task<OrderAck> SubmitOrder(OrderRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -29,11 +33,7 @@ public sealed partial class OrderIntakeService(
             throw OrderIntakeErrors.InvalidArgument(errors);
         }
 
-        if (!schema.IsReady)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"The kitchen database is not ready: {schema.Current.LastError}"));
-        }
-
+        EnsureSchemaReady();
         try
         {
             var result = await intake.AcceptAsync(request, context.CancellationToken);
@@ -47,15 +47,61 @@ public sealed partial class OrderIntakeService(
         }
         catch (Exception ex) when (context.CancellationToken.IsCancellationRequested)
         {
-            // The caller's deadline passed (or it went away) while the database worked: nothing was committed.
-            var code = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
-            throw new RpcException(new Status(code, "The order was not stored before the call ended.", ex));
+            throw CallEnded(context, ex);
         }
         catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
         {
             LogDatabaseUnavailable(logger, ex, request.OrderId);
             throw new RpcException(new Status(StatusCode.Unavailable, $"The kitchen database is unavailable: {ex.Message}"));
         }
+        catch (Exception ex) when (DatabaseFailures.IsDataError(ex, out var refusal))
+        {
+            var field = string.IsNullOrEmpty(refusal.ColumnName) ? "order" : refusal.ColumnName;
+            LogRefusedByDatabase(logger, request.OrderId, refusal.SqlState, refusal.MessageText);
+            throw OrderIntakeErrors.InvalidArgument([new(field, $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})")]);
+        }
+    }
+
+    public override async Task<IntakeState> GetIntakeState(IntakeStateRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        EnsureSchemaReady();
+        try
+        {
+            var (count, latest) = await intake.StateAsync(context.CancellationToken);
+            var state = new IntakeState { OrderCount = count };
+            if (latest is not null)
+            {
+                state.LatestOrderId = latest.OrderId;
+                state.LatestReceivedAt = Timestamp.FromDateTimeOffset(latest.ReceivedAt);
+                state.LatestSourceId = latest.SourceId ?? string.Empty;
+            }
+
+            return state;
+        }
+        catch (Exception ex) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw CallEnded(context, ex);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The kitchen database is unavailable: {ex.Message}"));
+        }
+    }
+
+    private void EnsureSchemaReady()
+    {
+        if (!schema.IsReady)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The kitchen database is not ready: {schema.Current.LastError}"));
+        }
+    }
+
+    /// <summary>The caller's deadline passed (or it went away) while the database worked: nothing was committed.</summary>
+    private static RpcException CallEnded(ServerCallContext context, Exception exception)
+    {
+        var code = context.Deadline <= DateTime.UtcNow + s_deadlineTolerance ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
+        return new RpcException(new Status(code, "The call ended before the kitchen answered; nothing was stored.", exception));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} accepted (duplicate: {Duplicate})")]
@@ -63,6 +109,9 @@ public sealed partial class OrderIntakeService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} refused as invalid: {Errors}")]
     private static partial void LogInvalid(ILogger logger, string orderId, string errors);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} refused: PostgreSQL cannot store it ({SqlState}: {Reason})")]
+    private static partial void LogRefusedByDatabase(ILogger logger, string orderId, string sqlState, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} could not be stored: PostgreSQL is unavailable")]
     private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception, string orderId);

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Orbital.KitchenBatch.Model;
 
 /// <summary>
@@ -6,6 +9,9 @@ namespace Orbital.KitchenBatch.Model;
 /// </summary>
 public sealed record BatchKey(string Station, string ItemName, IReadOnlyList<string> Modifiers, string ModifiersKey)
 {
+    /// <summary>The length of <see cref="ModifiersKey"/> for an item with modifiers: a SHA-256 in hex.</summary>
+    public const int ModifiersKeyLength = 64;
+
     private const char Separator = '\u001F';
 
     public static BatchKey For(string station, string itemName, IEnumerable<string> modifiers)
@@ -17,7 +23,22 @@ public sealed record BatchKey(string Station, string ItemName, IReadOnlyList<str
             .Order(StringComparer.OrdinalIgnoreCase)
             .ThenBy(m => m, StringComparer.Ordinal)
             .ToList();
-        var key = string.Join(Separator, normalized.Select(m => m.ToUpperInvariant()));
-        return new BatchKey(station.Trim(), itemName.Trim(), normalized, key);
+        return new BatchKey(station.Trim(), itemName.Trim(), normalized, KeyOf(normalized));
+    }
+
+    /// <summary>
+    /// The modifiers' identity as a fixed-size value: empty without modifiers, else the SHA-256 of the upper-cased
+    /// modifiers joined by U+001F. Fixed-size, because the unique index over (station, item, key) must stay
+    /// under PostgreSQL's index row limit whatever modifiers an order carries.
+    /// </summary>
+    private static string KeyOf(List<string> normalized)
+    {
+        if (normalized.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var joined = string.Join(Separator, normalized.Select(m => m.ToUpperInvariant()));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined)));
     }
 }

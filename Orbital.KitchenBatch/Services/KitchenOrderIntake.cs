@@ -98,6 +98,14 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
         return batches;
     }
 
+    /// <summary>How many orders the kitchen holds, and the one it received last (none when it holds none).</summary>
+    public async Task<(long Count, KitchenOrder? Latest)> StateAsync(CancellationToken cancellationToken)
+    {
+        var count = await db.Orders.LongCountAsync(cancellationToken);
+        var latest = count == 0 ? null : await db.Orders.AsNoTracking().OrderByDescending(o => o.Id).FirstOrDefaultAsync(cancellationToken);
+        return (count, latest);
+    }
+
     private Task<DateTimeOffset?> AcceptedAtAsync(string orderId, CancellationToken cancellationToken)
         => db.Orders.AsNoTracking()
             .Where(o => o.OrderId == orderId)

@@ -14,12 +14,14 @@ public sealed partial class KitchenSchemaMigrator(
     IServiceScopeFactory scopeFactory,
     KitchenSchemaState state,
     KitchenEventStream events,
+    ExponentialBackoff backoff,
     TimeProvider timeProvider,
     ILogger<KitchenSchemaMigrator> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
+        var retry = backoff.Start(timeProvider);
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -35,10 +37,10 @@ public sealed partial class KitchenSchemaMigrator(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                var delay = ExponentialBackoff.Default.DelayFor(attempt);
+                var delay = retry.NextDelay();
                 state.MarkWaiting(ex.Message, timeProvider.GetUtcNow() + delay);
                 LogSchemaNotReady(logger, ex, delay.TotalSeconds);
-                await Task.Delay(delay, timeProvider, stoppingToken);
+                await retry.WaitAsync(delay, stoppingToken);
             }
         }
     }

@@ -2,7 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace Orbital.OrderManagement.Diagnostics;
 
-/// <summary>The order path's meters (<c>Orbital.OrderManagement</c>): what was forwarded, rejected, retried and recovered.</summary>
+/// <summary>
+/// The order path's meters (<c>Orbital.OrderManagement</c>): what was forwarded, rejected, retried, held and
+/// recovered.
+/// </summary>
 public sealed class OrderFlowMetrics
 {
     public const string MeterName = "Orbital.OrderManagement";
@@ -11,19 +14,32 @@ public sealed class OrderFlowMetrics
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _forwardRetries;
     private readonly Counter<long> _historyLost;
+    private readonly Counter<long> _catchUps;
+    private readonly Counter<long> _invalidations;
     private readonly Counter<long> _mongoRetries;
     private readonly Histogram<double> _forwardDuration;
 
-    public OrderFlowMetrics(IMeterFactory meterFactory)
+    public OrderFlowMetrics(IMeterFactory meterFactory, OrderListenerStatus status, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(time);
         var meter = meterFactory.Create(MeterName);
         _forwarded = meter.CreateCounter<long>("orbital.orders.forwarded", "{order}", "Orders the kitchen acknowledged.");
         _rejected = meter.CreateCounter<long>("orbital.orders.rejected", "{order}", "Documents that could not become orders, recorded as rejected.");
         _forwardRetries = meter.CreateCounter<long>("orbital.orders.forward_retries", "{attempt}", "SubmitOrder calls that will be retried.");
-        _historyLost = meter.CreateCounter<long>("orbital.order_listener.history_lost", "{event}", "Change stream history lost; a catch-up scan followed.");
-        _mongoRetries = meter.CreateCounter<long>("orbital.order_listener.retries", "{attempt}", "Times the listener lost MongoDB and backed off.");
+        _historyLost = meter.CreateCounter<long>("orbital.order_listener.history_lost", "{event}", "The change stream could not resume from its position; a catch-up scan followed.");
+        _catchUps = meter.CreateCounter<long>("orbital.order_listener.catch_ups", "{scan}", "Catch-up scans of the orders collection, by why they ran.");
+        _invalidations = meter.CreateCounter<long>("orbital.order_listener.invalidations", "{event}", "Change streams invalidated by a drop, rename or dropDatabase of the orders collection.");
+        _mongoRetries = meter.CreateCounter<long>("orbital.order_listener.retries", "{attempt}", "Times the listener failed and backed off, by kind of failure.");
         _forwardDuration = meter.CreateHistogram<double>("orbital.orders.forward.duration", "s", "From the first SubmitOrder attempt to the kitchen's acknowledgement.");
+        meter.CreateObservableGauge(
+            "orbital.orders.held",
+            () => status.Held is { } held
+                ? [new Measurement<double>((time.GetUtcNow() - held.Since).TotalSeconds, new("order_id", held.OrderId), new("reason", held.Reason.ToString()))]
+                : Array.Empty<Measurement<double>>(),
+            "s",
+            "How long the order the flow waits on has been held; no measurement while orders flow.");
     }
 
     public void Forwarded(bool duplicate, TimeSpan duration)
@@ -36,7 +52,11 @@ public sealed class OrderFlowMetrics
 
     public void ForwardRetry(string status) => _forwardRetries.Add(1, new KeyValuePair<string, object?>("status", status));
 
-    public void HistoryLost(int code) => _historyLost.Add(1, new KeyValuePair<string, object?>("code", code));
+    public void HistoryLost(int? code) => _historyLost.Add(1, new KeyValuePair<string, object?>("code", code));
 
-    public void MongoRetry() => _mongoRetries.Add(1);
+    public void CatchUp(string reason) => _catchUps.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Invalidated(string operation) => _invalidations.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public void ListenerRetry(string kind) => _mongoRetries.Add(1, new KeyValuePair<string, object?>("kind", kind));
 }

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Orbital.OrderManagement.Diagnostics;
 
 /// <summary>
-/// Says what the order path waits for: Unhealthy while it cannot read MongoDB (or has no connection string),
-/// Degraded while it catches up after lost history or holds an order for an unavailable kitchen.
+/// Says what the order path waits for: Unhealthy while it cannot read MongoDB (unreachable, misconfigured, or no
+/// connection string) or holds an order for an unplanned failure; Degraded while it decides where to start,
+/// catches up, or holds an order for an unavailable kitchen.
 /// </summary>
-internal sealed class OrderListenerHealthCheck(OrderListenerStatus status) : IHealthCheck
+internal sealed class OrderListenerHealthCheck(OrderListenerStatus status, TimeProvider time) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -16,27 +17,56 @@ internal sealed class OrderListenerHealthCheck(OrderListenerStatus status) : IHe
             ["state"] = listener.State.ToString(),
             ["since"] = listener.Since,
         };
+        if (listener.NextAttemptAt is { } next)
+        {
+            data["nextAttemptAt"] = next;
+        }
+
         if (status.LastCheckpointAt is { } checkpointed)
         {
             data["lastCheckpointAt"] = checkpointed;
         }
 
-        if (status.LastRecovery is { } recovery)
+        if (status.Start is { } start)
         {
-            data["lastHistoryLossAt"] = recovery.At;
-            data["lastHistoryLoss"] = $"{recovery.Reason}; the catch-up re-read {recovery.OrdersScanned} orders";
+            data["start"] = start;
         }
 
-        var result = listener.State switch
+        if (status.LastRecovery is { } recovery)
         {
-            ListenerState.Listening when status.KitchenWaiting is { } wait => HealthCheckResult.Degraded(
-                $"Holding order {wait.OrderId}: the kitchen answered {wait.Status}. Next attempt at {wait.NextAttemptAt:O}; later orders wait behind it.",
-                data: data),
-            ListenerState.Listening => HealthCheckResult.Healthy(listener.Detail, data),
-            ListenerState.CatchingUp => HealthCheckResult.Degraded(listener.Detail, data: data),
-            ListenerState.Starting => HealthCheckResult.Degraded(listener.Detail, data: data),
+            data["lastRecoveryAt"] = recovery.At;
+            data["lastRecovery"] = $"{recovery.Reason}; the catch-up re-read {recovery.DocumentsScanned} documents";
+        }
+
+        if (status.LargestObjectIdLag > TimeSpan.Zero)
+        {
+            data["largestObjectIdLag"] = status.LargestObjectIdLag.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var held = status.Held;
+        if (held is not null)
+        {
+            data["heldOrder"] = held.OrderId;
+            data["heldSince"] = held.Since;
+            data["heldAttempts"] = held.Attempts;
+        }
+
+        var result = (listener.State, held) switch
+        {
+            (ListenerState.Listening or ListenerState.CatchingUp, { Reason: HoldReason.KitchenUnavailable }) => HealthCheckResult.Degraded(Describe(held), data: data),
+            (ListenerState.Listening or ListenerState.CatchingUp, not null) => HealthCheckResult.Unhealthy(Describe(held), data: data),
+            (ListenerState.Listening, null) => HealthCheckResult.Healthy(listener.Detail, data),
+            (ListenerState.CatchingUp or ListenerState.Starting or ListenerState.DecidingStart, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
             _ => HealthCheckResult.Unhealthy(listener.Detail, data: data),
         };
         return Task.FromResult(result);
+    }
+
+    private string Describe(HeldOrder held)
+    {
+        var heldFor = time.GetUtcNow() - held.Since;
+        var source = held.SourceId is null ? string.Empty : $" (source _id {held.SourceId})";
+        return $"Holding order {held.OrderId}{source} for {heldFor.TotalSeconds:0} s after {held.Attempts} failed attempts: {held.Detail}. "
+            + $"Next attempt at {held.NextAttemptAt:O}; later orders wait behind it.";
     }
 }

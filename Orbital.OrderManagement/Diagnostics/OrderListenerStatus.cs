@@ -1,21 +1,27 @@
 namespace Orbital.OrderManagement.Diagnostics;
 
 /// <summary>
-/// What the order path is doing right now, for the health check: the listener's state towards MongoDB, and
-/// whether the forwarder is holding an order for an unavailable kitchen. Both are replaced atomically.
+/// What the order path is doing right now, for the health check and the metrics: the listener's state towards
+/// MongoDB, how it started, the order it holds (if any), and the last recovery. Each part is replaced atomically.
 /// </summary>
 public sealed class OrderListenerStatus(TimeProvider time)
 {
-    private volatile ListenerSnapshot _listener = new(ListenerState.Starting, "The listener has not started yet.", time.GetUtcNow());
-    private volatile KitchenWait? _kitchenWait;
+    private volatile ListenerSnapshot _listener = new(ListenerState.Starting, "The listener has not started yet.", time.GetUtcNow(), null);
+    private volatile HeldOrder? _held;
     private volatile RecoveryRecord? _lastRecovery;
+    private volatile string? _start;
     private long _lastCheckpointTicks;
+    private long _largestObjectIdLagTicks;
 
     public ListenerSnapshot Listener => _listener;
 
-    public KitchenWait? KitchenWaiting => _kitchenWait;
+    /// <summary>The order the flow waits on, and why; null while orders flow.</summary>
+    public HeldOrder? Held => _held;
 
     public RecoveryRecord? LastRecovery => _lastRecovery;
+
+    /// <summary>How the listener found its starting point when it last opened a stream without a usable checkpoint.</summary>
+    public string? Start => _start;
 
     public DateTimeOffset? LastCheckpointAt
     {
@@ -26,25 +32,64 @@ public sealed class OrderListenerStatus(TimeProvider time)
         }
     }
 
+    /// <summary>The longest time seen between an ObjectId's creation and the insert of its document.</summary>
+    public TimeSpan LargestObjectIdLag => TimeSpan.FromTicks(Interlocked.Read(ref _largestObjectIdLagTicks));
+
     public void NotConfigured(string detail) => Set(ListenerState.NotConfigured, detail);
 
     public void Listening(string detail) => Set(ListenerState.Listening, detail);
 
     public void WaitingForMongoDB(string error, TimeSpan retryIn)
-        => Set(ListenerState.WaitingForMongoDB, $"Waiting for MongoDB: {error} Next attempt in {retryIn.TotalSeconds:0.#} s.");
+        => Set(ListenerState.WaitingForMongoDB, $"Waiting for MongoDB: {error} Next attempt in {retryIn.TotalSeconds:0.#} s.", retryIn);
+
+    public void Misconfigured(string reason, TimeSpan retryIn)
+        => Set(ListenerState.Misconfigured, $"MongoDB cannot serve the order listener: {reason}. No orders are read until this is fixed; next attempt in {retryIn.TotalSeconds:0.#} s.", retryIn);
+
+    public void DecidingStart(string detail) => Set(ListenerState.DecidingStart, detail);
 
     public void CatchingUp(string detail) => Set(ListenerState.CatchingUp, detail);
+
+    public void Started(string detail) => _start = detail;
 
     public void Recovered(RecoveryRecord record) => _lastRecovery = record;
 
     public void Checkpointed() => Interlocked.Exchange(ref _lastCheckpointTicks, time.GetUtcNow().UtcTicks);
 
-    public void WaitingForKitchen(string orderId, string status, TimeSpan retryIn)
-        => _kitchenWait = new KitchenWait(orderId, status, time.GetUtcNow() + retryIn);
+    public void ObjectIdLagObserved(TimeSpan lag)
+    {
+        var ticks = lag.Ticks;
+        var current = Interlocked.Read(ref _largestObjectIdLagTicks);
+        while (ticks > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _largestObjectIdLagTicks, ticks, current);
+            if (seen == current)
+            {
+                return;
+            }
 
-    public void KitchenAnswered() => _kitchenWait = null;
+            current = seen;
+        }
+    }
 
-    private void Set(ListenerState state, string detail) => _listener = new ListenerSnapshot(state, detail, time.GetUtcNow());
+    /// <summary>
+    /// The flow waits on one order; <paramref name="attempts"/> failed so far. Holding the same order again keeps
+    /// the time it was first held.
+    /// </summary>
+    public void Hold(string orderId, string? sourceId, HoldReason reason, string detail, int attempts, TimeSpan retryIn)
+    {
+        var now = time.GetUtcNow();
+        var since = _held is { } earlier && earlier.OrderId == orderId ? earlier.Since : now;
+        _held = new HeldOrder(orderId, sourceId, reason, detail, since, attempts, now + retryIn);
+    }
+
+    /// <summary>The held order was dealt with: orders flow again.</summary>
+    public void Release() => _held = null;
+
+    private void Set(ListenerState state, string detail, TimeSpan? retryIn = null)
+    {
+        var now = time.GetUtcNow();
+        _listener = new ListenerSnapshot(state, detail, now, now + retryIn);
+    }
 }
 
 /// <summary>Where the listener stands towards MongoDB.</summary>
@@ -52,16 +97,31 @@ public enum ListenerState
 {
     Starting,
     NotConfigured,
+    DecidingStart,
     Listening,
     WaitingForMongoDB,
+    Misconfigured,
     CatchingUp,
 }
 
-/// <summary>The listener's state, what it means, and since when.</summary>
-public sealed record ListenerSnapshot(ListenerState State, string Detail, DateTimeOffset Since);
+/// <summary>Why an order is held.</summary>
+public enum HoldReason
+{
+    /// <summary>The kitchen is unavailable or slow (<c>UNAVAILABLE</c>, <c>DEADLINE_EXCEEDED</c>): expected during restarts.</summary>
+    KitchenUnavailable,
 
-/// <summary>An order held back because the kitchen did not acknowledge it, and when it is tried again.</summary>
-public sealed record KitchenWait(string OrderId, string Status, DateTimeOffset NextAttemptAt);
+    /// <summary>The kitchen failed the call in an unplanned way (<c>UNKNOWN</c>, <c>INTERNAL</c>, ...).</summary>
+    KitchenFailed,
 
-/// <summary>The last recovery from lost change history: when, why, and how many orders the catch-up re-read.</summary>
-public sealed record RecoveryRecord(DateTimeOffset At, string Reason, int OrdersScanned);
+    /// <summary>The order service failed to deal with the document in an unplanned way.</summary>
+    RelayFailed,
+}
+
+/// <summary>The listener's state, what it means, since when, and when it tries again (while it waits).</summary>
+public sealed record ListenerSnapshot(ListenerState State, string Detail, DateTimeOffset Since, DateTimeOffset? NextAttemptAt);
+
+/// <summary>An order the flow waits on: which, why, since when, how many attempts failed, and when the next one is.</summary>
+public sealed record HeldOrder(string OrderId, string? SourceId, HoldReason Reason, string Detail, DateTimeOffset Since, int Attempts, DateTimeOffset NextAttemptAt);
+
+/// <summary>The last recovery: when, what was lost, and how many documents the catch-up re-read.</summary>
+public sealed record RecoveryRecord(DateTimeOffset At, string Reason, int DocumentsScanned);

@@ -1,5 +1,7 @@
+using System.Text;
 using Microsoft.Extensions.Options;
 using Orbital.Contracts.Orders;
+using Orbital.Contracts.Validation;
 using Orbital.OrderManagement.Diagnostics;
 using Orbital.OrderManagement.Options;
 using Orbital.OrderManagement.Services;
@@ -13,14 +15,14 @@ public static class ApplicationServiceExtensions
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        var mongo = builder.AddMongoDBClient("orders");
+        // Strings that are not valid UTF-8 are read with replacement characters rather than failing the whole
+        // change-stream batch they arrive in: one document must never stop the stream.
+        var mongo = builder.AddMongoDBClient("orders", configureClientSettings: client => client.ReadEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false));
 
         builder.Services.AddOptions<OrderListenerOptions>().BindConfiguration(OrderListenerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<KitchenForwardingOptions>().BindConfiguration(KitchenForwardingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<BackoffOptions>().BindConfiguration(BackoffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = s_shutdownTimeout);
 
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<BackoffOptions>>().Value.ToBackoff());
         builder.Services.AddSingleton<OrderListenerStatus>();
         builder.Services.AddSingleton<OrderFlowMetrics>();
         builder.Services.AddSingleton<KitchenOrderForwarder>();
@@ -32,6 +34,8 @@ public static class ApplicationServiceExtensions
             builder.Services.AddSingleton<RejectedOrderStore>();
             builder.Services.AddSingleton<OrderRelay>();
             builder.Services.AddSingleton<OrderCatchUp>();
+            builder.Services.AddSingleton<ListenerStartPlanner>();
+            builder.Services.AddSingleton<OrderStreamReader>();
         }
 
         builder.Services.AddHealthChecks().AddCheck<OrderListenerHealthCheck>("order-listener");
@@ -41,6 +45,7 @@ public static class ApplicationServiceExtensions
 #pragma warning disable EXTEXP0001 // Experimental, but the supported way to undo ConfigureHttpClientDefaults' resilience for one client.
         builder.Services
             .AddGrpcClient<OrderIntake.OrderIntakeClient>((sp, client) => client.Address = sp.GetRequiredService<IOptions<KitchenForwardingOptions>>().Value.Address)
+            .ConfigureChannel(channel => channel.MaxSendMessageSize = OrderLimits.MaxOrderBytes)
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 

@@ -190,6 +190,9 @@ public static class OrderDocumentMapper
 
             switch (value)
             {
+                case BsonDateTime { IsValidDateTime: false } date:
+                    reasons.Add($"{field} is out of range: {date.MillisecondsSinceEpoch} ms after 1970 is not a date between the years 1 and 9999");
+                    return observedAt;
                 case BsonDateTime date:
                     return date.ToUniversalTime();
                 case BsonString text when DateTimeOffset.TryParse(text.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed):

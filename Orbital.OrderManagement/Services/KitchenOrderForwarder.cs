@@ -9,9 +9,11 @@ using Orbital.ServiceDefaults.Resilience;
 namespace Orbital.OrderManagement.Services;
 
 /// <summary>
-/// Hands one order to the kitchen with <c>OrderIntake.SubmitOrder</c>, each call with a deadline, and keeps
-/// trying with the shared backoff until the kitchen acknowledges it. The order id is the idempotency key, so a
-/// retry after a lost answer is harmless. Only <c>INVALID_ARGUMENT</c> ends without an acknowledgement.
+/// Talks to the kitchen's <c>OrderIntake</c>. Hands one order over with <c>SubmitOrder</c>, each call with a
+/// deadline, and keeps trying with the shared backoff until the kitchen acknowledges it. The order id is the
+/// idempotency key, so a retry after a lost answer is harmless. Only <c>INVALID_ARGUMENT</c> ends without an
+/// acknowledgement; every other answer holds the order (and the flow behind it), with a delay that grows to the
+/// maximum, and says so in the status.
 /// </summary>
 public sealed partial class KitchenOrderForwarder(
     OrderIntake.OrderIntakeClient kitchen,
@@ -24,49 +26,85 @@ public sealed partial class KitchenOrderForwarder(
 {
     private readonly TimeSpan _deadline = options.Value.Deadline;
 
-    public async Task<ForwardOutcome> ForwardAsync(OrderRequest request, CancellationToken cancellationToken)
+    /// <param name="request">A valid order.</param>
+    /// <param name="sourceId">The platform document's id, for the status of a held order.</param>
+    /// <param name="cancellationToken">Stops waiting for the kitchen.</param>
+    public async Task<ForwardOutcome> ForwardAsync(OrderRequest request, string? sourceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = time.GetTimestamp();
+        var retry = backoff.Start(time);
 
-        for (var attempt = 0; ; attempt++)
+        while (true)
         {
             try
             {
-                var ack = await kitchen.SubmitOrderAsync(
-                    request,
-                    deadline: time.GetUtcNow().UtcDateTime + _deadline,
-                    cancellationToken: cancellationToken);
-                status.KitchenAnswered();
+                var ack = await kitchen.SubmitOrderAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
+                status.Release();
                 metrics.Forwarded(ack.Duplicate, time.GetElapsedTime(started));
                 LogForwarded(logger, request.OrderId, ack.Duplicate);
                 return new ForwardOutcome.Acknowledged(ack);
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
             {
-                status.KitchenAnswered();
+                status.Release();
                 return new ForwardOutcome.Refused(OrderIntakeErrors.Reasons(ex));
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // UNAVAILABLE and DEADLINE_EXCEEDED are the expected ones; any other status is retried too,
-                // because dropping an order is never the answer to a kitchen problem.
-                var delay = backoff.DelayFor(attempt);
-                status.WaitingForKitchen(request.OrderId, ex.StatusCode.ToString(), delay);
+                // because dropping an order is never the answer to a kitchen problem. It is held, visibly.
+                var delay = retry.NextDelay();
+                var expected = ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+                status.Hold(
+                    request.OrderId,
+                    sourceId,
+                    expected ? HoldReason.KitchenUnavailable : HoldReason.KitchenFailed,
+                    $"the kitchen answered {ex.StatusCode} ({ex.Status.Detail})",
+                    retry.Failures,
+                    delay);
                 metrics.ForwardRetry(ex.StatusCode.ToString());
-                if (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+                if (expected)
                 {
                     LogKitchenUnavailable(logger, request.OrderId, ex.StatusCode, delay.TotalSeconds, ex.Status.Detail);
                 }
                 else
                 {
-                    LogKitchenFailed(logger, ex, request.OrderId, ex.StatusCode, delay.TotalSeconds);
+                    LogKitchenFailed(logger, ex, request.OrderId, ex.StatusCode, delay.TotalSeconds, retry.Failures);
                 }
 
-                await Task.Delay(delay, time, cancellationToken);
+                await retry.WaitAsync(delay, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
     }
+
+    /// <summary>
+    /// Asks the kitchen what it holds, retrying an unavailable kitchen with the shared backoff: a listener
+    /// without a checkpoint cannot tell a first start from a lost checkpoint without the answer.
+    /// </summary>
+    public async Task<IntakeState> GetIntakeStateAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(waiting);
+        var retry = backoff.Start(time);
+        while (true)
+        {
+            try
+            {
+                return await kitchen.GetIntakeStateAsync(new IntakeStateRequest(), deadline: Deadline(), cancellationToken: cancellationToken);
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var delay = retry.NextDelay();
+                waiting($"{ex.StatusCode} ({ex.Status.Detail})", delay);
+                LogKitchenStateUnknown(logger, ex.StatusCode, delay.TotalSeconds, ex.Status.Detail);
+                await retry.WaitAsync(delay, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private DateTime Deadline() => time.GetUtcNow().UtcDateTime + _deadline;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Kitchen acknowledged order {OrderId} (duplicate: {Duplicate})")]
     private static partial void LogForwarded(ILogger logger, string orderId, bool duplicate);
@@ -74,6 +112,9 @@ public sealed partial class KitchenOrderForwarder(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen did not take order {OrderId} ({StatusCode}: {Detail}); retrying in {DelaySeconds:0.0} s")]
     private static partial void LogKitchenUnavailable(ILogger logger, string orderId, StatusCode statusCode, double delaySeconds, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kitchen failed order {OrderId} with {StatusCode}; retrying in {DelaySeconds:0.0} s")]
-    private static partial void LogKitchenFailed(ILogger logger, Exception exception, string orderId, StatusCode statusCode, double delaySeconds);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kitchen failed order {OrderId} with {StatusCode}; holding it and retrying in {DelaySeconds:0.0} s (attempt {Attempts})")]
+    private static partial void LogKitchenFailed(ILogger logger, Exception exception, string orderId, StatusCode statusCode, double delaySeconds, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen did not say what it holds ({StatusCode}: {Detail}); asking again in {DelaySeconds:0.0} s")]
+    private static partial void LogKitchenStateUnknown(ILogger logger, StatusCode statusCode, double delaySeconds, string detail);
 }

@@ -1,55 +1,104 @@
+using System.Buffers.Binary;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Orbital.OrderManagement.Diagnostics;
 using Orbital.OrderManagement.Options;
 
 namespace Orbital.OrderManagement.Services;
 
 /// <summary>
-/// Reads the orders collection itself, oldest first, from a point in time: how orders are found when the change
-/// stream can no longer say what happened (its history was lost), and how a listener told to start from the
-/// beginning reads what is already there. Orders the kitchen already has come back as duplicates.
+/// Reads the orders collection itself: how orders are found when the change stream can no longer say what
+/// happened (its history or checkpoint was lost), and how a listener told to start from the beginning reads what
+/// is already there. Orders the kitchen already has come back as duplicates; documents that cannot be orders
+/// are recorded again (their record is keyed by <c>_id</c>).
 /// </summary>
-public sealed class OrderCatchUp(IMongoDatabase database, IOptions<OrderListenerOptions> options, OrderRelay relay, TimeProvider time)
+/// <remarks>
+/// MongoDB keeps no insert time per document, so "written since" is approximated, and the approximation is
+/// made to err on the side of reading more. From a point in time, a scan reads:
+/// <list type="bullet">
+/// <item>every document whose ObjectId <c>_id</c> was created after that time less the window, where the window is
+/// the configured margin or twice the largest delay between an ObjectId's creation and its insert the listener
+/// has observed, whichever is larger;</item>
+/// <item>every document whose <c>_id</c> is not an ObjectId, all of them, because such an id tells no time (with a
+/// <see cref="OrderListenerOptions.CatchUpTimeField"/>, only those whose field is recent, missing or not a date);</item>
+/// <item>with a time field, every document whose field is recent, whatever its <c>_id</c>.</item>
+/// </list>
+/// See docs/architecture.md for what this guarantees and where it stops.
+/// </remarks>
+public sealed class OrderCatchUp(
+    IMongoDatabase database,
+    IOptions<OrderListenerOptions> options,
+    OrderRelay relay,
+    OrderListenerStatus status,
+    TimeProvider time)
 {
     private readonly IMongoCollection<BsonDocument> _orders = database.GetCollection<BsonDocument>(options.Value.OrdersCollection);
     private readonly OrderListenerOptions _options = options.Value;
 
-    /// <summary>Relays every order written since <paramref name="since"/> (less the margin), or every order when null.</summary>
-    /// <returns>How many documents were read.</returns>
-    public async Task<int> RunAsync(DateTime? since, CancellationToken cancellationToken)
-    {
-        var filter = since is { } from && from - DateTime.MinValue > _options.CatchUpMargin
-            ? SinceFilter(from - _options.CatchUpMargin)
-            : new BsonDocument();
-        var sort = new BsonDocument(_options.CatchUpTimeField ?? "_id", 1);
-        var scanned = 0;
+    /// <summary>The margin a scan from now would use: the configured one, widened by observed ObjectId delays.</summary>
+    public TimeSpan Margin => TimeSpan.FromTicks(Math.Max(_options.CatchUpMargin.Ticks, Math.Min(status.LargestObjectIdLag.Ticks, TimeSpan.MaxValue.Ticks / 4) * 2));
 
-        using var cursor = await _orders.Find(filter).Sort(sort).ToCursorAsync(cancellationToken);
+    /// <summary>Relays every order that may have been written since <paramref name="since"/>, or every order when null.</summary>
+    public async Task<CatchUpResult> RunAsync(DateTime? since, CancellationToken cancellationToken)
+    {
+        var from = since is { } at ? Earlier(at, Margin) : (DateTime?)null;
+        var filter = from is null ? new BsonDocument() : SinceFilter(from.Value);
+        var scanned = 0;
+        var withoutTime = 0;
+
+        using var cursor = await _orders.Find(filter).Sort(new BsonDocument("_id", 1)).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
             foreach (var document in cursor.Current)
             {
                 await relay.RelayAsync(document, time.GetUtcNow().UtcDateTime, cancellationToken);
                 scanned++;
+                if (document.GetValue("_id", BsonNull.Value) is not BsonObjectId)
+                {
+                    withoutTime++;
+                }
             }
         }
 
-        return scanned;
+        return new CatchUpResult(from, scanned, withoutTime);
     }
 
     private BsonDocument SinceFilter(DateTime from)
     {
-        if (_options.CatchUpTimeField is { } field)
+        var recentObjectId = new BsonDocument("_id", new BsonDocument("$gte", SmallestObjectIdAt(from)));
+        var notObjectId = new BsonDocument("_id", new BsonDocument("$not", new BsonDocument("$type", "objectId")));
+        if (_options.CatchUpTimeField is not { } field)
         {
-            return new BsonDocument(field, new BsonDocument("$gte", from));
+            return new BsonDocument("$or", new BsonArray { recentObjectId, notObjectId });
         }
 
-        // The smallest ObjectId created at 'from': its timestamp followed by zeros.
-        var utc = from.Kind == DateTimeKind.Local ? from.ToUniversalTime() : DateTime.SpecifyKind(from, DateTimeKind.Utc);
-        var seconds = (int)Math.Clamp(new DateTimeOffset(utc).ToUnixTimeSeconds(), 0, int.MaxValue);
-        var bytes = new byte[12];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes, seconds);
-        return new BsonDocument("_id", new BsonDocument("$gte", new ObjectId(bytes)));
+        var recentField = new BsonDocument(field, new BsonDocument("$gte", from));
+        var noFieldTime = new BsonDocument(field, new BsonDocument("$not", new BsonDocument("$type", "date")));
+        return new BsonDocument("$or", new BsonArray
+        {
+            recentObjectId,
+            recentField,
+            new BsonDocument("$and", new BsonArray { notObjectId, noFieldTime }),
+        });
     }
+
+    /// <summary>The smallest ObjectId created at <paramref name="from"/>: its timestamp followed by zeros.</summary>
+    private static ObjectId SmallestObjectIdAt(DateTime from)
+    {
+        var utc = from.Kind == DateTimeKind.Local ? from.ToUniversalTime() : DateTime.SpecifyKind(from, DateTimeKind.Utc);
+        var seconds = (uint)Math.Clamp(new DateTimeOffset(utc).ToUnixTimeSeconds(), 0, uint.MaxValue);
+        var bytes = new byte[12];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, seconds);
+        return new ObjectId(bytes);
+    }
+
+    private static DateTime Earlier(DateTime at, TimeSpan margin)
+        => at - DateTime.MinValue > margin ? at - margin : DateTime.SpecifyKind(DateTime.UnixEpoch, DateTimeKind.Utc);
 }
+
+/// <summary>
+/// What a catch-up scan read: from when (null: everything), how many documents, and how many of them were read
+/// because their <c>_id</c> is not an ObjectId and so tells no time.
+/// </summary>
+public sealed record CatchUpResult(DateTime? From, int Scanned, int WithoutTime);

@@ -8,36 +8,63 @@ namespace Orbital.OrderManagement.Services;
 
 /// <summary>
 /// Keeps the listener's checkpoint in MongoDB (<c>orbital_checkpoints</c>): the resume token of the last change
-/// whose order the kitchen acknowledged, and the time of that change, from which a catch-up scan starts if the
-/// token is ever lost from the oplog.
+/// whose order the kitchen acknowledged (or an invalidate's token, to start after), the time of that change,
+/// from which a catch-up scan starts if the token is ever lost, and the largest delay seen between an
+/// ObjectId's creation and its insert, by which a catch-up widens its window.
 /// </summary>
 public sealed class ResumeTokenStore(IMongoDatabase database, IOptions<OrderListenerOptions> options, OrderListenerStatus status, TimeProvider time)
 {
     private readonly IMongoCollection<BsonDocument> _checkpoints = database.GetCollection<BsonDocument>(options.Value.CheckpointsCollection);
     private readonly string _listener = options.Value.ListenerName;
+    private BsonDocument? _lastSavedToken;
 
     public async Task<Checkpoint?> LoadAsync(CancellationToken cancellationToken)
     {
         var document = await _checkpoints.Find(new BsonDocument("_id", _listener)).FirstOrDefaultAsync(cancellationToken);
-        return document is null
-            ? null
-            : new Checkpoint(document["resumeToken"].AsBsonDocument, document["eventTime"].ToUniversalTime());
+        if (document is null)
+        {
+            return null;
+        }
+
+        var lag = document.GetValue("objectIdLagSeconds", 0.0).ToDouble();
+        status.ObjectIdLagObserved(TimeSpan.FromSeconds(Math.Clamp(lag, 0, TimeSpan.MaxValue.TotalSeconds / 2)));
+        return new Checkpoint(
+            document["resumeToken"].AsBsonDocument,
+            document["eventTime"].ToUniversalTime(),
+            document.GetValue("startAfter", false).ToBoolean());
     }
 
-    /// <summary>Saves <paramref name="resumeToken"/>; call only once everything before it is acknowledged or rejected.</summary>
-    public async Task SaveAsync(BsonDocument resumeToken, DateTime eventTime, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves <paramref name="resumeToken"/>; call only once everything before it is acknowledged or rejected.
+    /// Saving the token saved last is skipped.
+    /// </summary>
+    /// <returns>Whether a checkpoint was written.</returns>
+    public async Task<bool> SaveAsync(BsonDocument resumeToken, DateTime eventTime, CancellationToken cancellationToken, bool startAfter = false)
     {
+        ArgumentNullException.ThrowIfNull(resumeToken);
+        if (resumeToken.Equals(_lastSavedToken))
+        {
+            return false;
+        }
+
         var document = new BsonDocument
         {
             { "_id", _listener },
             { "resumeToken", resumeToken },
+            { "startAfter", startAfter },
             { "eventTime", eventTime },
+            { "objectIdLagSeconds", status.LargestObjectIdLag.TotalSeconds },
             { "savedAt", time.GetUtcNow().UtcDateTime },
         };
         await _checkpoints.ReplaceOneAsync(new BsonDocument("_id", _listener), document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        _lastSavedToken = resumeToken;
         status.Checkpointed();
+        return true;
     }
 }
 
-/// <summary>Where the listener resumes: after <paramref name="ResumeToken"/>, a change from <paramref name="EventTime"/>.</summary>
-public sealed record Checkpoint(BsonDocument ResumeToken, DateTime EventTime);
+/// <summary>
+/// Where the listener resumes: after <paramref name="ResumeToken"/>, a change from <paramref name="EventTime"/>;
+/// with <paramref name="StartAfter"/> the token is an invalidate's, which only <c>startAfter</c> accepts.
+/// </summary>
+public sealed record Checkpoint(BsonDocument ResumeToken, DateTime EventTime, bool StartAfter);

@@ -28,4 +28,7 @@ public sealed record ExponentialBackoff(TimeSpan Initial, TimeSpan Maximum)
         var jittered = (capped / 2) + (random.NextDouble() * capped / 2);
         return TimeSpan.FromMilliseconds(Math.Clamp(jittered, Initial.TotalMilliseconds, Maximum.TotalMilliseconds));
     }
+
+    /// <summary>A fresh schedule for one retry loop on <paramref name="time"/>.</summary>
+    public RetrySchedule Start(TimeProvider time) => new(this, time);
 }

@@ -76,6 +76,16 @@ public sealed class KitchenDatabase(string connectionString)
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Runs a statement (a test's trigger, say) and returns the rows it touched.</summary>
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+#pragma warning disable CA2100 // Test-authored SQL.
+        await using var command = new NpgsqlCommand(sql, connection);
+#pragma warning restore CA2100
+        return await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(connectionString);

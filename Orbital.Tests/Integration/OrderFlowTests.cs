@@ -117,7 +117,7 @@ public sealed class OrderFlowTests(OrbitalAppFixture app)
 
         await ArrivedExactlyOnceAsync(gap, s_arrival);
         await Eventually.HoldsAsync(
-            async () => (await HealthOfOrderServiceAsync()).Contains("lastHistoryLossAt", StringComparison.Ordinal),
+            async () => (await HealthOfOrderServiceAsync()).Contains("lastRecoveryAt", StringComparison.Ordinal),
             "the order service's health reports the history loss it recovered from");
     }
 

@@ -92,6 +92,13 @@ public sealed class OrderIntakeContractTests(LocalPostgresServer postgres) : IAs
         { "stations[0].items[0].modifiers[0]", r => r.Stations[0].Items[0].Modifiers.Add("") },
         { "stations[0].items[0].note", r => r.Stations[0].Items[0].Note = new string('n', 501) },
         { "stations[0].items[1].line_id", r => r.Stations[0].Items.Add(new OrderItem { LineId = r.Stations[0].Items[0].LineId, Name = "Fries", Quantity = 1 }) },
+        { "stations[0].items[0].name", r => r.Stations[0].Items[0].Name = "Bur\0ger" },
+        { "stations[0].station", r => r.Stations[0].Station = "Grill\u001bStation" },
+        { "brand", r => r.Brand = "Test\u0085Restaurant" },
+        { "stations[0].items[0].modifiers", r => r.Stations[0].Items[0].Modifiers.AddRange(Enumerable.Repeat(new string('m', 100), 11)) },
+        { "stations[0].items[0].note", r => r.Stations[0].Items[0].Note = "well done\0" },
+        { "placed_at", r => r.PlacedAt = new Timestamp { Seconds = 300_000_000_000 } },
+        { "placed_at", r => r.PlacedAt = new Timestamp { Seconds = 0, Nanos = -1 } },
     };
 
     [Theory]

@@ -13,6 +13,12 @@ internal sealed class ExternalMongoServer(string connectionString) : IMongoTestS
 
     public bool CanSimulateOutage => false;
 
+    public bool CanKillCursors => false;
+
+    public bool CanFailCommands => false;
+
+    public bool CanStartFresh => false;
+
     public string ConnectionString(string database) => new MongoUrlBuilder(_url.ToString()) { DatabaseName = database }.ToString();
 
     public Task TruncateHistoryAsync() => throw new NotSupportedException("A shared server's oplog is not the tests' to truncate.");
@@ -20,6 +26,10 @@ internal sealed class ExternalMongoServer(string connectionString) : IMongoTestS
     public Task BeginOutageAsync() => throw new NotSupportedException("A shared server is not the tests' to stop.");
 
     public Task EndOutageAsync() => throw new NotSupportedException("A shared server is not the tests' to stop.");
+
+    public Task KillChangeStreamCursorsAsync() => throw new NotSupportedException("A shared server's cursors are not the tests' to kill.");
+
+    public Task<IMongoTestServer> StartFreshAsync() => throw new NotSupportedException("A shared server cannot be started afresh.");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -15,6 +15,15 @@ public interface IMongoTestServer : IAsyncDisposable
     /// <summary>Whether <see cref="BeginOutageAsync"/> and <see cref="EndOutageAsync"/> work on this server.</summary>
     bool CanSimulateOutage { get; }
 
+    /// <summary>Whether <see cref="KillChangeStreamCursorsAsync"/> works on this server.</summary>
+    bool CanKillCursors { get; }
+
+    /// <summary>Whether the <c>failCommand</c> fail point can be set (a real server needs <c>enableTestCommands=1</c>).</summary>
+    bool CanFailCommands { get; }
+
+    /// <summary>Whether <see cref="StartFreshAsync"/> works: another server of this kind whose history never rolled over.</summary>
+    bool CanStartFresh { get; }
+
     /// <summary>A connection string to <paramref name="database"/>.</summary>
     string ConnectionString(string database);
 
@@ -26,4 +35,10 @@ public interface IMongoTestServer : IAsyncDisposable
 
     /// <summary>Makes the server reachable again, with its data.</summary>
     Task EndOutageAsync();
+
+    /// <summary>Closes every open change stream cursor, as a failover or an operator's killCursors does.</summary>
+    Task KillChangeStreamCursorsAsync();
+
+    /// <summary>Starts another, empty server of the same kind; the caller disposes it.</summary>
+    Task<IMongoTestServer> StartFreshAsync();
 }

@@ -7,8 +7,9 @@ using MongoDB.Driver;
 namespace Orbital.Tests.MongoDB;
 
 /// <summary>
-/// A real <c>mongod</c> from PATH, started as a one-node replica set in a temp directory for this test run. An
-/// outage kills the process; the end of it starts it again on the same port and data.
+/// A real <c>mongod</c> from PATH, started as a one-node replica set in a temp directory for this test run, with
+/// a 1 MB oplog (so history can be rolled over by writing) and test commands (so the <c>failCommand</c> fail
+/// point works). An outage kills the process; the end of it starts it again on the same port and data.
 /// </summary>
 internal sealed class LocalMongodServer : IMongoTestServer
 {
@@ -21,9 +22,15 @@ internal sealed class LocalMongodServer : IMongoTestServer
 
     public string Description => $"mongod ({_mongod}) on 127.0.0.1:{_port}";
 
-    public bool CanTruncateHistory => false;
+    public bool CanTruncateHistory => true;
 
     public bool CanSimulateOutage => true;
+
+    public bool CanKillCursors => false;
+
+    public bool CanFailCommands => true;
+
+    public bool CanStartFresh => true;
 
     public static async Task<LocalMongodServer> StartAsync(string mongod)
     {
@@ -34,7 +41,26 @@ internal sealed class LocalMongodServer : IMongoTestServer
 
     public string ConnectionString(string database) => $"mongodb://127.0.0.1:{_port}/{database}?replicaSet=rs0";
 
-    public Task TruncateHistoryAsync() => throw new NotSupportedException("A real oplog cannot be truncated on demand.");
+    /// <summary>Rolls the 1 MB oplog over by writing filler until its oldest entry is newer than its newest one was.</summary>
+    public async Task TruncateHistoryAsync()
+    {
+        using var client = new MongoClient(ConnectionString("admin"));
+        var oplog = client.GetDatabase("local").GetCollection<BsonDocument>("oplog.rs");
+        var natural = (int direction) => oplog.Find(FilterDefinition<BsonDocument>.Empty).Sort(new BsonDocument("$natural", direction)).Limit(1).FirstAsync();
+        var newest = (await natural(-1))["ts"].AsBsonTimestamp;
+        var filler = client.GetDatabase("orbital_filler").GetCollection<BsonDocument>("filler");
+        var blob = new string('x', 256 * 1024);
+        for (var round = 0; round < 200 && (await natural(1))["ts"].AsBsonTimestamp.CompareTo(newest) <= 0; round++)
+        {
+            await filler.InsertManyAsync(Enumerable.Range(0, 4).Select(_ => new BsonDocument("x", blob)));
+        }
+
+        await client.DropDatabaseAsync("orbital_filler");
+    }
+
+    public Task KillChangeStreamCursorsAsync() => throw new NotSupportedException("Killing a real server's change stream cursors is not implemented for tests.");
+
+    public async Task<IMongoTestServer> StartFreshAsync() => await StartAsync(_mongod);
 
     public async Task BeginOutageAsync()
     {
@@ -57,7 +83,7 @@ internal sealed class LocalMongodServer : IMongoTestServer
     private async Task StartProcessAsync(bool initiate)
     {
         _process?.Dispose();
-        _process = Process.Start(new ProcessStartInfo(_mongod, ["--replSet", "rs0", "--bind_ip", "127.0.0.1", "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dbpath", _dataDirectory, "--quiet"])
+        _process = Process.Start(new ProcessStartInfo(_mongod, ["--replSet", "rs0", "--oplogSize", "1", "--setParameter", "enableTestCommands=1", "--bind_ip", "127.0.0.1", "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dbpath", _dataDirectory, "--quiet"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -14,6 +14,9 @@ internal sealed class MongoCommandError(int code, string codeName, string messag
     public const int ChangeStreamHistoryLost = 286;
     public const int UnrecognizedPipelineStage = 40324;
 
+    /// <summary>The label a server puts on change stream errors that resuming cannot fix.</summary>
+    public const string NonResumableChangeStreamErrorLabel = "NonResumableChangeStreamError";
+
     public int Code { get; } = code;
 
     public string CodeName { get; } = codeName;

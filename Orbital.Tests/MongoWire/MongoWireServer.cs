@@ -25,17 +25,20 @@ public sealed class MongoWireServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, Connection> _connections = new();
     private readonly Task _acceptLoop;
+    private readonly Task _noopLoop;
     private int _nextConnectionId;
     private int _nextResponseId;
 
-    private MongoWireServer(TimeProvider time)
+    private MongoWireServer(TimeProvider time, TimeSpan noopInterval)
     {
+        NoopInterval = noopInterval;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _state = new ServerState(time);
         _identity = new ServerIdentity($"127.0.0.1:{Port}", ReplicaSetName, ObjectId.GenerateNewId());
         _acceptLoop = Task.Run(AcceptLoopAsync);
+        _noopLoop = Task.Run(() => WriteNoopsAsync(time));
     }
 
     /// <summary>The port the server listens on, on 127.0.0.1.</summary>
@@ -45,7 +48,10 @@ public sealed class MongoWireServer : IAsyncDisposable
     public bool RefuseConnections { get; set; }
 
     /// <summary>Starts a server on a free port of 127.0.0.1.</summary>
-    public static MongoWireServer Start(TimeProvider? time = null) => new(time ?? TimeProvider.System);
+    /// <param name="time">The server's clock.</param>
+    /// <param name="noopInterval">How often a no-op is written to the oplog; 10 s, as on a real primary, by default.</param>
+    public static MongoWireServer Start(TimeProvider? time = null, TimeSpan? noopInterval = null)
+        => new(time ?? TimeProvider.System, noopInterval ?? TimeSpan.FromSeconds(10));
 
     /// <summary>A connection string to <paramref name="database"/> naming the replica set, as production ones do.</summary>
     public string ConnectionString(string database) => $"mongodb://127.0.0.1:{Port}/{database}?replicaSet={ReplicaSetName}";
@@ -59,8 +65,20 @@ public sealed class MongoWireServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets all change history so far, as an oplog that rolled over: older resume tokens fail with 286.</summary>
+    /// <summary>
+    /// Forgets all change history so far, as an oplog that rolled over: resuming from an older token fails with
+    /// ChangeStreamHistoryLost (286), and an open stream behind it with CappedPositionLost (136).
+    /// </summary>
     public void TruncateHistory() => _state.TruncateHistory();
+
+    /// <summary>Closes every open change stream cursor; their next getMore fails with CursorNotFound, which drivers resume from.</summary>
+    public int KillChangeStreamCursors() => _state.KillChangeStreamCursors();
+
+    /// <summary>
+    /// How often the server writes a no-op to the oplog, as a primary does (every 10 s by default), so that idle
+    /// change streams' post-batch tokens move on.
+    /// </summary>
+    public TimeSpan NoopInterval { get; }
 
     public async ValueTask DisposeAsync()
     {
@@ -68,7 +86,24 @@ public sealed class MongoWireServer : IAsyncDisposable
         _listener.Stop();
         DropConnections();
         await _acceptLoop.ContinueWith(_ => { }, TaskScheduler.Default);
+        await _noopLoop.ContinueWith(_ => { }, TaskScheduler.Default);
         _stopping.Dispose();
+    }
+
+    private async Task WriteNoopsAsync(TimeProvider time)
+    {
+        using var timer = new PeriodicTimer(NoopInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                _state.WriteNoop();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The server is stopping.
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -136,6 +171,10 @@ public sealed class MongoWireServer : IAsyncDisposable
                     : WireProtocol.OpMsgReply(responseId, request.RequestId, reply);
                 await stream.WriteAsync(message, lifetime.Token);
             }
+        }
+        catch (ConnectionCloseRequestedException)
+        {
+            connection.Reset();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or InvalidDataException)
         {

@@ -13,6 +13,7 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
 {
     private readonly ConcurrentDictionary<string, DateTime> _stored = new();
     private readonly ConcurrentQueue<OrderRequest> _calls = new();
+    private int _stateCalls;
 
     /// <summary>Decides the answer to each call; null answers normally. Throw an <see cref="RpcException"/> to fail it.</summary>
     public Func<OrderRequest, Task>? Before { get; set; }
@@ -34,7 +35,37 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
         return new AsyncUnaryCall<OrderAck>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
     }
 
+    /// <summary>Decides the answer to each <c>GetIntakeState</c> call; null answers from what was stored.</summary>
+    public Func<Task>? BeforeState { get; set; }
+
+    public int StateCalls => _stateCalls;
+
+    public override AsyncUnaryCall<IntakeState> GetIntakeStateAsync(IntakeStateRequest request, CallOptions options)
+    {
+        Interlocked.Increment(ref _stateCalls);
+        return new AsyncUnaryCall<IntakeState>(StateAsync(options.CancellationToken), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
     public static RpcException Failure(StatusCode code, string detail = "scripted") => new(new Status(code, detail));
+
+    private async Task<IntakeState> StateAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (BeforeState is { } before)
+        {
+            await before();
+        }
+
+        var state = new IntakeState { OrderCount = _stored.Count };
+        if (!_stored.IsEmpty)
+        {
+            var latest = _stored.MaxBy(s => s.Value);
+            state.LatestOrderId = latest.Key;
+            state.LatestReceivedAt = Timestamp.FromDateTime(latest.Value);
+        }
+
+        return state;
+    }
 
     private async Task<OrderAck> AnswerAsync(OrderRequest request, CancellationToken cancellationToken)
     {

@@ -96,8 +96,8 @@ public sealed class OrderDocumentMapperTests
         { "no quantity", d => Item(d).Remove("Quantity"), "StationOrders[0].OrderItems[0].Quantity is missing" },
         { "modifiers of the wrong type", d => Item(d)["Modifiers"] = "none", "StationOrders[0].OrderItems[0].Modifiers must be an array, was String" },
         { "modifier of the wrong type", d => Item(d)["Modifiers"] = new BsonArray { 7 }, "StationOrders[0].OrderItems[0].Modifiers[0] must be a string or a document with a Name, was Int32" },
-        { "too many modifiers", d => Item(d)["Modifiers"] = new BsonArray(Enumerable.Repeat("x", 21)), "stations[0].items[0].modifiers must hold at most 20 modifiers" },
-        { "note too long", d => Item(d)["Note"] = new string('n', 501), "stations[0].items[0].note must be at most 500 characters" },
+        { "too many modifiers", d => Item(d)["Modifiers"] = new BsonArray(Enumerable.Repeat("x", 21)), "stations[0].items[0].modifiers must hold at most 20 modifiers, held 21" },
+        { "note too long", d => Item(d)["Note"] = new string('n', 501), "stations[0].items[0].note must be at most 500 characters, was 501" },
         { "placed-at of the wrong type", d => d["CreatedAt"] = true, "CreatedAt must be a date, was Boolean" },
     };
 

@@ -85,7 +85,7 @@ public sealed class OrderListenerTests : IDisposable
         Assert.Equal(4, _kitchen.CallsFor("listener-first"));
         Assert.Equal(1, _kitchen.CallsFor("listener-second"));
         Assert.Equal(["listener-first", "listener-second"], _kitchen.Stored);
-        Assert.Null(service.Status.KitchenWaiting);
+        Assert.Null(service.Status.Held);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class OrderListenerTests : IDisposable
         var health = await HealthAsync(second);
         Assert.Equal(["listener-before-gap", "listener-gap-1", "listener-gap-2", "listener-after-gap"], _kitchen.Stored);
         Assert.NotNull(second.Status.LastRecovery);
-        Assert.Contains("lastHistoryLossAt", health, StringComparison.Ordinal);
+        Assert.Contains("lastRecoveryAt", health, StringComparison.Ordinal);
         Assert.Contains("ChangeStreamHistoryLost", health, StringComparison.Ordinal);
     }
 
@@ -262,7 +262,7 @@ public sealed class OrderListenerTests : IDisposable
         _kitchen.Before = _ => Task.FromException(FakeKitchen.Failure(StatusCode.Unavailable));
         var service = await StartAsync(("Backoff:Initial", "00:00:30"), ("Backoff:Maximum", "00:01:00"));
         await _platform.InsertAsync(Orders.Document("listener-held-at-shutdown"));
-        await Eventually.HoldsAsync(() => Task.FromResult(service.Status.KitchenWaiting is not null), "the order is held for the kitchen");
+        await Eventually.HoldsAsync(() => Task.FromResult(service.Status.Held is not null), "the order is held for the kitchen");
 
         var clock = Stopwatch.StartNew();
         await service.DisposeAsync();

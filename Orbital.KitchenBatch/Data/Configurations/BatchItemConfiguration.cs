@@ -17,7 +17,7 @@ internal sealed class BatchItemConfiguration : IEntityTypeConfiguration<BatchIte
         });
         builder.Property(b => b.Station).HasMaxLength(OrderLimits.MaxNameLength);
         builder.Property(b => b.ItemName).HasMaxLength(OrderLimits.MaxNameLength);
-        builder.Property(b => b.ModifiersKey).HasMaxLength(OrderLimits.MaxModifiersPerItem * (OrderLimits.MaxModifierLength + 1));
+        builder.Property(b => b.ModifiersKey).HasMaxLength(BatchKey.ModifiersKeyLength);
         builder.Ignore(b => b.WaitingQuantity);
 
         builder.HasIndex(b => new { b.Station, b.ItemName, b.ModifiersKey }).IsUnique();

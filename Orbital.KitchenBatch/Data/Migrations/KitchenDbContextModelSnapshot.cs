@@ -48,8 +48,8 @@ namespace Orbital.KitchenBatch.Data.Migrations
 
                     b.Property<string>("ModifiersKey")
                         .IsRequired()
-                        .HasMaxLength(4020)
-                        .HasColumnType("character varying(4020)")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("modifiers_key");
 
                     b.Property<DateTimeOffset?>("OldestOpenPlacedAt")

@@ -35,17 +35,19 @@ internal static class AggregateCommand
                 ? stage[0].AsBsonDocument
                 : throw new MongoCommandError(MongoCommandError.UnrecognizedPipelineStage, "Location40324", $"Unrecognized pipeline stage name after $changeStream: '{stage.GetElement(0).Name}'"))
             .ToList();
+        var startAfter = options.GetValue("startAfter", null);
         var start = new ChangeStreamStart(
-            options.GetValue("resumeAfter", null) ?? options.GetValue("startAfter", null),
-            options.GetValue("startAtOperationTime", null) as BsonTimestamp);
+            options.GetValue("resumeAfter", null) ?? startAfter,
+            options.GetValue("startAtOperationTime", null) as BsonTimestamp,
+            StartAfter: startAfter is not null);
         var lookUpUpdates = s_lookupModes.Contains(options.GetValue("fullDocument", "default").AsString);
 
         var position = context.State.ResolveStart(start);
         var cursorId = context.State.RegisterCursor(id => new ChangeStreamCursor(id, context.Database, collection, wholeDatabase, position, lookUpUpdates, matchStages));
         var cursor = (ChangeStreamCursor)context.State.Cursor(cursorId)!;
-        var (events, token, _) = context.State.NextChanges(cursor, CursorReplies.BatchSize(context.Command) ?? CursorReplies.DefaultFirstBatchSize);
+        var batch = context.State.NextChanges(cursor, CursorReplies.BatchSize(context.Command) ?? CursorReplies.DefaultFirstBatchSize);
         var ns = wholeDatabase ? $"{context.Database}.$cmd.aggregate" : cursor.Namespace;
-        return CursorReplies.First(cursorId, ns, events, token);
+        return CursorReplies.First(batch.Closed ? 0 : cursorId, ns, batch.Events, batch.PostBatchResumeToken);
     }
 
     private static BsonDocument RunPipeline(CommandContext context, List<BsonDocument> pipeline)

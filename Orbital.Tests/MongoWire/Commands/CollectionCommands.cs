@@ -17,11 +17,44 @@ internal static class CollectionCommands
         return new BsonDocument("ok", 1.0);
     }
 
-    /// <summary>Drops a collection (dropping a missing one succeeds, as since MongoDB 7.0). No drop event is emitted.</summary>
+    /// <summary>
+    /// Drops a collection (dropping a missing one succeeds, as since MongoDB 7.0). Dropping one that exists is a
+    /// <c>drop</c> change, and invalidates change streams on it.
+    /// </summary>
     public static BsonDocument Drop(CommandContext context)
     {
         context.State.DropCollection(context.Database, context.CollectionName);
         return new BsonDocument { { "ns", $"{context.Database}.{context.CollectionName}" }, { "ok", 1.0 } };
+    }
+
+    /// <summary><c>{ renameCollection: "db.from", to: "db.to", dropTarget }</c>, an admin command: a <c>rename</c> change.</summary>
+    public static BsonDocument RenameCollection(CommandContext context)
+    {
+        if (context.Database != "admin")
+        {
+            throw new MongoCommandError(13, "Unauthorized", "renameCollection may only be run against the admin database.");
+        }
+
+        var (database, name) = SplitNamespace(context.Target);
+        var (toDatabase, toName) = SplitNamespace(context.Command.GetValue("to", BsonNull.Value));
+        context.State.RenameCollection(database, name, toDatabase, toName, context.Command.GetValue("dropTarget", false).ToBoolean());
+        return new BsonDocument("ok", 1.0);
+    }
+
+    /// <summary><c>{ dropDatabase: 1 }</c>: a <c>drop</c> change per collection, then <c>dropDatabase</c>.</summary>
+    public static BsonDocument DropDatabase(CommandContext context)
+    {
+        context.State.DropDatabase(context.Database);
+        return new BsonDocument { { "dropped", context.Database }, { "ok", 1.0 } };
+    }
+
+    private static (string Database, string Collection) SplitNamespace(BsonValue value)
+    {
+        var text = value is BsonString { Value: var ns } ? ns : throw MongoCommandError.Bad($"a namespace must be a string, was {value.BsonType}");
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && dot < text.Length - 1
+            ? (text[..dot], text[(dot + 1)..])
+            : throw new MongoCommandError(73, "InvalidNamespace", $"Invalid namespace specified '{text}'");
     }
 
     public static BsonDocument ListCollections(CommandContext context)

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using Orbital.Tests.MongoWire.Storage;
 
 namespace Orbital.Tests.MongoWire.Commands;
 
@@ -30,6 +31,9 @@ internal static class CommandDispatcher
         ["listCollections"] = Sync(CollectionCommands.ListCollections),
         ["createIndexes"] = Sync(CollectionCommands.CreateIndexes),
         ["listIndexes"] = Sync(CollectionCommands.ListIndexes),
+        ["renameCollection"] = Sync(CollectionCommands.RenameCollection),
+        ["dropDatabase"] = Sync(CollectionCommands.DropDatabase),
+        ["configureFailPoint"] = Sync(ConfigureFailPoint),
     };
 
     public static async ValueTask<BsonDocument> DispatchAsync(CommandContext context)
@@ -43,6 +47,11 @@ internal static class CommandDispatcher
                 throw new MongoCommandError(263, "OperationNotSupportedInTransaction", "transactions are not supported by the wire double");
             }
 
+            if (context.State.FailCommand.Trigger(name) is { } failure)
+            {
+                throw failure.Error ?? throw new ConnectionCloseRequestedException();
+            }
+
             reply = s_handlers.TryGetValue(name, out var handler)
                 ? await handler(context)
                 : throw MongoCommandError.CommandNotFoundFor(name);
@@ -51,7 +60,7 @@ internal static class CommandDispatcher
         {
             reply = error.ToReply();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not ConnectionCloseRequestedException)
         {
             // A bug or a gap in the double: answer it as the server's InternalError, loudly, keeping the connection.
             reply = new MongoCommandError(1, "InternalError", $"The wire double failed on '{context.Command.GetElement(0).Name}': {ex}").ToReply();
@@ -65,6 +74,18 @@ internal static class CommandDispatcher
             { "signature", new BsonDocument { { "hash", new BsonBinaryData(new byte[20]) }, { "keyId", 0L } } },
         };
         return reply;
+    }
+
+    /// <summary><c>configureFailPoint</c>: only <c>failCommand</c>, only on <c>admin</c>, as a real server with test commands.</summary>
+    private static BsonDocument ConfigureFailPoint(CommandContext context)
+    {
+        if (context.Database != "admin" || context.Target is not BsonString { Value: "failCommand" })
+        {
+            throw MongoCommandError.Bad($"the wire double supports only the failCommand fail point on admin, not {context.Target} on {context.Database}");
+        }
+
+        context.State.FailCommand.Configure(context.Command);
+        return new BsonDocument("ok", 1.0);
     }
 
     private static Func<CommandContext, ValueTask<BsonDocument>> Sync(Func<CommandContext, BsonDocument> handler)

@@ -95,16 +95,16 @@ internal static class ReadCommands
         var deadline = DateTime.UtcNow + awaitTime;
         while (true)
         {
-            var (events, token, appended) = context.State.NextChanges(cursor, batchSize ?? int.MaxValue);
+            var batch = context.State.NextChanges(cursor, batchSize ?? int.MaxValue);
             var remaining = deadline - DateTime.UtcNow;
-            if (events.Count > 0 || remaining <= TimeSpan.Zero)
+            if (batch.Events.Count > 0 || batch.Closed || remaining <= TimeSpan.Zero)
             {
-                return CursorReplies.Next(cursor.Id, cursor.Namespace, events, token);
+                return CursorReplies.Next(batch.Closed ? 0 : cursor.Id, cursor.Namespace, batch.Events, batch.PostBatchResumeToken);
             }
 
             try
             {
-                await appended.WaitAsync(remaining, context.CancellationToken);
+                await batch.Appended.WaitAsync(remaining, context.CancellationToken);
             }
             catch (TimeoutException)
             {

@@ -9,6 +9,24 @@ namespace Orbital.Tests.MongoWire.Query;
 /// </summary>
 internal static class FilterMatcher
 {
+    private static readonly Dictionary<string, BsonType> s_typeAliases = new(StringComparer.Ordinal)
+    {
+        ["double"] = BsonType.Double,
+        ["string"] = BsonType.String,
+        ["object"] = BsonType.Document,
+        ["array"] = BsonType.Array,
+        ["binData"] = BsonType.Binary,
+        ["objectId"] = BsonType.ObjectId,
+        ["bool"] = BsonType.Boolean,
+        ["date"] = BsonType.DateTime,
+        ["null"] = BsonType.Null,
+        ["regex"] = BsonType.RegularExpression,
+        ["int"] = BsonType.Int32,
+        ["timestamp"] = BsonType.Timestamp,
+        ["long"] = BsonType.Int64,
+        ["decimal"] = BsonType.Decimal128,
+    };
+
     public static bool Matches(BsonDocument document, BsonDocument? filter)
     {
         if (filter is null)
@@ -65,7 +83,30 @@ internal static class FilterMatcher
             ? !excluded.Any(candidate => EqualsAny(values, candidate))
             : throw MongoCommandError.Bad("$nin needs an array"),
         "$exists" => values.Count > 0 == operand.ToBoolean(),
+        "$type" => TypeMatches(values, operand),
+        "$not" => operand is BsonDocument negated && negated.ElementCount > 0 && negated.GetElement(0).Name.StartsWith('$')
+            ? !FieldMatches(values, negated)
+            : throw MongoCommandError.Bad("$not needs an operator document"),
         _ => throw MongoCommandError.Bad($"unknown operator: {op}"),
+    };
+
+    /// <summary><c>$type</c> by alias or number (or an array of them); <c>number</c> is any numeric type. A missing field has no type.</summary>
+    private static bool TypeMatches(IReadOnlyList<BsonValue> values, BsonValue operand)
+    {
+        var wanted = operand is BsonArray many ? [.. many] : new List<BsonValue> { operand };
+        return values
+            .SelectMany(value => value is BsonArray array ? array.Append(value) : [value])
+            .Any(value => wanted.Any(type => IsOfType(value, type)));
+    }
+
+    private static bool IsOfType(BsonValue value, BsonValue type) => type switch
+    {
+        BsonString { Value: "number" } => value.IsNumeric,
+        BsonString { Value: var alias } => s_typeAliases.TryGetValue(alias, out var bsonType)
+            ? value.BsonType == bsonType
+            : throw MongoCommandError.Bad($"Unknown type name alias: {alias}"),
+        _ when type.IsNumeric => (int)value.BsonType == type.ToInt32(),
+        _ => throw MongoCommandError.Bad($"type must be represented as a number or a string, was {type.BsonType}"),
     };
 
     /// <summary>Equality as MongoDB has it: a missing field equals null, and an array matches if any element does.</summary>

@@ -38,6 +38,16 @@ internal sealed class CollectionData(string database, string name)
 
     public void Remove(BsonDocument document) => _documents.Remove(document);
 
+    /// <summary>The same documents and indexes under another name, as <c>renameCollection</c> leaves them.</summary>
+    public CollectionData RenamedTo(string database, string name)
+    {
+        var renamed = new CollectionData(database, name);
+        renamed._documents.AddRange(_documents);
+        renamed._indexes.Clear();
+        renamed._indexes.AddRange(_indexes);
+        return renamed;
+    }
+
     /// <summary>Adds an index unless one with its name exists; true when it was created.</summary>
     public bool AddIndex(BsonDocument specification)
     {

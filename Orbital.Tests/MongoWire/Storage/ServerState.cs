@@ -3,6 +3,9 @@ using Orbital.Tests.MongoWire.Query;
 
 namespace Orbital.Tests.MongoWire.Storage;
 
+/// <summary>A change stream's next events, the token to resume after them, a signal of the next change, and whether the stream ended.</summary>
+internal sealed record ChangeBatch(List<BsonDocument> Events, BsonDocument PostBatchResumeToken, Task Appended, bool Closed);
+
 /// <summary>
 /// Everything the server holds: collections, the oplog change streams read, open cursors, the logical clock and
 /// the answers to retryable writes. One lock guards it all; change stream readers wait on a signal that every
@@ -15,7 +18,6 @@ internal sealed class ServerState(TimeProvider time)
     private readonly List<OplogEntry> _oplog = [];
     private readonly Dictionary<long, ServerCursor> _cursors = [];
     private readonly Dictionary<(string Session, long Transaction), BsonDocument> _retryableWrites = [];
-    private readonly BsonTimestamp _historyStart = new((int)time.GetUtcNow().ToUnixTimeSeconds(), 0);
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _head;
     private long _truncatedThrough;
@@ -23,6 +25,9 @@ internal sealed class ServerState(TimeProvider time)
     private int _clockSeconds = (int)time.GetUtcNow().ToUnixTimeSeconds();
     private int _clockIncrement;
     private long _nextCursorId = 7_000_000_000L;
+
+    /// <summary>The <c>failCommand</c> fail point.</summary>
+    public FailCommandPoint FailCommand { get; } = new();
 
     /// <summary>Tells this server's resume tokens from any other's.</summary>
     public uint Instance { get; } = (uint)Random.Shared.Next();
@@ -78,11 +83,78 @@ internal sealed class ServerState(TimeProvider time)
         }
     }
 
+    /// <summary>Drops a collection; a drop that removed one is a <c>drop</c> change, and invalidates streams on it.</summary>
     public bool DropCollection(string database, string name)
     {
         lock (_gate)
         {
-            return _collections.Remove($"{database}.{name}");
+            if (!_collections.Remove($"{database}.{name}"))
+            {
+                return false;
+            }
+
+            AppendEntry(database, name, "drop");
+            return true;
+        }
+    }
+
+    /// <summary>Renames a collection (replacing the target when <paramref name="dropTarget"/>): a <c>rename</c> change.</summary>
+    public void RenameCollection(string database, string name, string toDatabase, string toName, bool dropTarget)
+    {
+        lock (_gate)
+        {
+            if (!_collections.TryGetValue($"{database}.{name}", out var source))
+            {
+                throw new MongoCommandError(MongoCommandError.NamespaceNotFound, "NamespaceNotFound", $"Source collection {database}.{name} does not exist");
+            }
+
+            if (_collections.ContainsKey($"{toDatabase}.{toName}"))
+            {
+                if (!dropTarget)
+                {
+                    throw new MongoCommandError(48, "NamespaceExists", $"Target namespace {toDatabase}.{toName} exists");
+                }
+
+                DropCollection(toDatabase, toName);
+            }
+
+            _collections.Remove(source.Namespace);
+            _collections[$"{toDatabase}.{toName}"] = source.RenamedTo(toDatabase, toName);
+            AppendEntry(database, name, "rename", renamedTo: (toDatabase, toName));
+        }
+    }
+
+    /// <summary>Drops every collection of a database (a <c>drop</c> change each), then the database (<c>dropDatabase</c>).</summary>
+    public void DropDatabase(string database)
+    {
+        lock (_gate)
+        {
+            foreach (var collection in _collections.Values.Where(c => c.Database == database).OrderBy(c => c.Name, StringComparer.Ordinal).ToList())
+            {
+                DropCollection(database, collection.Name);
+            }
+
+            AppendEntry(database, string.Empty, "dropDatabase");
+        }
+    }
+
+    /// <summary>Writes a no-op to the oplog, as a primary does every few seconds: every stream's position moves on.</summary>
+    public void WriteNoop()
+    {
+        lock (_gate)
+        {
+            AppendEntry(string.Empty, string.Empty, "noop");
+        }
+    }
+
+    /// <summary>Closes every open change stream cursor, as <c>killCursors</c> or a failover would: their next getMore fails with CursorNotFound.</summary>
+    public int KillChangeStreamCursors()
+    {
+        lock (_gate)
+        {
+            var streams = _cursors.Values.OfType<ChangeStreamCursor>().Select(c => c.Id).ToList();
+            streams.ForEach(id => _cursors.Remove(id));
+            return streams.Count;
         }
     }
 
@@ -110,19 +182,19 @@ internal sealed class ServerState(TimeProvider time)
         }
     }
 
-    /// <summary>Records a change; callers hold the lock through <see cref="Locked{T}"/>.</summary>
+    /// <summary>Records a change to a document; callers hold the lock through <see cref="Locked{T}"/>.</summary>
     public void Append(string database, string collection, string operationType, BsonValue documentKey, BsonDocument? document, BsonDocument? updateDescription)
     {
         lock (_gate)
         {
-            var clusterTime = Tick();
-            _oplog.Add(new OplogEntry(++_head, clusterTime, time.GetUtcNow().UtcDateTime, database, collection, operationType, documentKey, document?.DeepClone().AsBsonDocument, updateDescription));
-            _appended.TrySetResult();
-            _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            AppendEntry(database, collection, operationType, documentKey, document?.DeepClone().AsBsonDocument, updateDescription);
         }
     }
 
-    /// <summary>Forgets all history so far, as an oplog that rolled over: resuming from an older token fails with 286.</summary>
+    /// <summary>
+    /// Forgets all history so far, as an oplog that rolled over: resuming from an older token fails with 286, and a
+    /// stream that last read an entry now gone fails its next getMore with 136.
+    /// </summary>
     public void TruncateHistory()
     {
         lock (_gate)
@@ -134,6 +206,9 @@ internal sealed class ServerState(TimeProvider time)
 
             _truncatedThrough = _head;
             _oplog.Clear();
+
+            // A rolled-over oplog still holds its newest entries: streams opened from now on have a position to keep.
+            AppendEntry(string.Empty, string.Empty, "noop");
         }
     }
 
@@ -163,20 +238,30 @@ internal sealed class ServerState(TimeProvider time)
         }
     }
 
-    /// <summary>The oplog position a new change stream starts after; 286 when that history is gone.</summary>
+    /// <summary>
+    /// The oplog position a new change stream starts after. A token from another server or from before the oldest
+    /// history is ChangeStreamHistoryLost (286); an invalidate's token is refused to <c>resumeAfter</c> (260) and
+    /// accepted by <c>startAfter</c>. A start time before the oldest entry is allowed until the oplog has rolled
+    /// over, as on a fresh replica set.
+    /// </summary>
     public long ResolveStart(ChangeStreamStart start)
     {
         lock (_gate)
         {
             if (start.ResumeToken is not null)
             {
-                var (position, instance) = ResumeToken.Parse(start.ResumeToken);
+                var (position, instance, invalidate) = ResumeToken.Parse(start.ResumeToken);
+                if (invalidate && !start.StartAfter)
+                {
+                    throw new MongoCommandError(MongoCommandError.InvalidResumeToken, "InvalidResumeToken", "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification; use 'startAfter'");
+                }
+
                 if (instance != Instance || position > _head)
                 {
                     throw HistoryLost($"the resume token {start.ResumeToken} was not issued by this server");
                 }
 
-                if (position < _truncatedThrough)
+                if (_truncatedThrough > 0 && position <= _truncatedThrough)
                 {
                     throw HistoryLost($"the resume point {start.ResumeToken} may no longer be in the oplog");
                 }
@@ -186,7 +271,7 @@ internal sealed class ServerState(TimeProvider time)
 
             if (start.OperationTime is { } operationTime)
             {
-                if (operationTime.CompareTo(_historyStart) < 0 || (_truncatedThrough > 0 && operationTime.CompareTo(_truncatedAt) <= 0))
+                if (_truncatedThrough > 0 && operationTime.CompareTo(_truncatedAt) <= 0)
                 {
                     throw HistoryLost($"the requested start time {operationTime} is older than the oldest oplog entry");
                 }
@@ -201,16 +286,19 @@ internal sealed class ServerState(TimeProvider time)
 
     /// <summary>
     /// The next events of a change stream, up to <paramref name="batchSize"/>, and the token to resume after
-    /// them (the post-batch resume token): the last event's, or the oplog head's when nothing matched.
+    /// them (the post-batch resume token): the last event's, or the oplog head's when nothing matched. A drop,
+    /// rename or dropDatabase that ends the stream is followed by an invalidate event, and the stream is closed.
+    /// An open stream that fell off the oplog fails with CappedPositionLost (136).
     /// </summary>
-    public (List<BsonDocument> Events, BsonDocument PostBatchResumeToken, Task Appended) NextChanges(ChangeStreamCursor cursor, int batchSize)
+    public ChangeBatch NextChanges(ChangeStreamCursor cursor, int batchSize)
     {
         lock (_gate)
         {
-            if (cursor.Position < _truncatedThrough)
+            // The entry the stream last read is gone: a real server's cursor dies the same way.
+            if (_truncatedThrough > 0 && cursor.Position <= _truncatedThrough)
             {
                 _cursors.Remove(cursor.Id);
-                throw HistoryLost("the change stream fell off the oplog");
+                throw new MongoCommandError(136, "CappedPositionLost", "CollectionScan died due to position in capped collection being deleted. The change stream fell off the oplog.");
             }
 
             var events = new List<BsonDocument>();
@@ -219,15 +307,23 @@ internal sealed class ServerState(TimeProvider time)
             {
                 var entry = _oplog[index];
                 cursor.Position = entry.Position;
-                if (entry.Database != cursor.Database || (!cursor.WholeDatabase && entry.Collection != cursor.Collection))
+                if (!ChangeEvents.Concerns(entry, cursor))
                 {
                     continue;
                 }
 
-                var change = ToEvent(entry, cursor.LookUpUpdates);
+                var change = ChangeEvents.ToEvent(entry, Instance, CurrentDocument, cursor.LookUpUpdates);
                 if (cursor.MatchStages.All(match => FilterMatcher.Matches(change, match)))
                 {
                     events.Add(change);
+                }
+
+                if (ChangeEvents.Invalidates(entry, cursor))
+                {
+                    var invalidate = ChangeEvents.Invalidate(entry, Instance);
+                    events.Add(invalidate);
+                    _cursors.Remove(cursor.Id);
+                    return new ChangeBatch(events, invalidate["_id"].AsBsonDocument, _appended.Task, Closed: true);
                 }
             }
 
@@ -236,40 +332,19 @@ internal sealed class ServerState(TimeProvider time)
                 cursor.Position = Math.Max(cursor.Position, _head);
             }
 
-            return (events, ResumeToken.For(cursor.Position, Instance), _appended.Task);
+            return new ChangeBatch(events, ResumeToken.For(cursor.Position, Instance), _appended.Task, Closed: false);
         }
     }
 
-    private BsonDocument ToEvent(OplogEntry entry, bool lookUpUpdates)
+    private BsonDocument? CurrentDocument(OplogEntry entry)
+        => _collections.GetValueOrDefault($"{entry.Database}.{entry.Collection}")?.FindById(entry.DocumentKey!);
+
+    private void AppendEntry(string database, string collection, string operationType, BsonValue? documentKey = null, BsonDocument? document = null, BsonDocument? updateDescription = null, (string, string)? renamedTo = null)
     {
-        var change = new BsonDocument
-        {
-            { "_id", ResumeToken.For(entry.Position, Instance) },
-            { "operationType", entry.OperationType },
-            { "clusterTime", entry.ClusterTime },
-            { "wallTime", new BsonDateTime(entry.WallTime) },
-            { "ns", new BsonDocument { { "db", entry.Database }, { "coll", entry.Collection } } },
-            { "documentKey", new BsonDocument("_id", entry.DocumentKey) },
-        };
-
-        switch (entry.OperationType)
-        {
-            case "insert" or "replace":
-                change["fullDocument"] = entry.Document!.DeepClone();
-                break;
-            case "update":
-                change["updateDescription"] = entry.UpdateDescription!.DeepClone();
-                if (lookUpUpdates)
-                {
-                    // updateLookup returns the document as it is now, not as the update left it.
-                    var current = _collections.GetValueOrDefault($"{entry.Database}.{entry.Collection}")?.FindById(entry.DocumentKey);
-                    change["fullDocument"] = current?.DeepClone() ?? BsonNull.Value;
-                }
-
-                break;
-        }
-
-        return change;
+        var clusterTime = Tick();
+        _oplog.Add(new OplogEntry(++_head, clusterTime, time.GetUtcNow().UtcDateTime, database, collection, operationType, documentKey, document, updateDescription, renamedTo));
+        _appended.TrySetResult();
+        _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private BsonTimestamp Tick()
@@ -289,5 +364,5 @@ internal sealed class ServerState(TimeProvider time)
     }
 
     private static MongoCommandError HistoryLost(string detail)
-        => new(MongoCommandError.ChangeStreamHistoryLost, "ChangeStreamHistoryLost", $"Resume of change stream was not possible, as {detail}");
+        => new(MongoCommandError.ChangeStreamHistoryLost, "ChangeStreamHistoryLost", $"Resume of change stream was not possible, as {detail}", MongoCommandError.NonResumableChangeStreamErrorLabel);
 }

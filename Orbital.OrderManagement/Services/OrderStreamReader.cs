@@ -1,0 +1,261 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Orbital.OrderManagement.Diagnostics;
+using Orbital.OrderManagement.Options;
+using Orbital.ServiceDefaults.Resilience;
+
+namespace Orbital.OrderManagement.Services;
+
+/// <summary>
+/// Opens one change stream on the orders collection where a <see cref="StreamStart"/> says, and reads it until it
+/// is invalidated or fails. Every inserted order is relayed, one at a time and in order, and the change's own
+/// resume token is checkpointed only after its order was acknowledged or rejected, so a crash anywhere
+/// re-delivers rather than skips. Quiet streams checkpoint their post-batch token now and then so the saved
+/// position never falls off the oplog. A drop, rename or dropDatabase of the collection ends the stream with an
+/// invalidate, whose token is checkpointed to start after.
+/// </summary>
+public sealed partial class OrderStreamReader(
+    IMongoDatabase database,
+    IOptions<OrderListenerOptions> options,
+    ResumeTokenStore checkpoints,
+    OrderRelay relay,
+    OrderCatchUp catchUp,
+    OrderListenerStatus status,
+    OrderFlowMetrics metrics,
+    TimeProvider time,
+    ILogger<OrderStreamReader> logger)
+{
+    // Inserts are orders; the collection events are how a drop, rename or restore is seen rather than guessed.
+    private static readonly BsonDocument s_match = new("$match", new BsonDocument(
+        "operationType",
+        new BsonDocument("$in", new BsonArray { "insert", "drop", "rename", "dropDatabase", "invalidate" })));
+
+    private readonly OrderListenerOptions _options = options.Value;
+    private readonly IMongoCollection<BsonDocument> _orders = database.GetCollection<BsonDocument>(options.Value.OrdersCollection);
+    private DateTimeOffset _lastQuietCheckpoint = DateTimeOffset.MinValue;
+
+    /// <summary>Reads from <paramref name="start"/> until the stream ends.</summary>
+    /// <param name="start">Where the stream starts.</param>
+    /// <param name="progress">The listener's retry schedule: reset whenever a checkpoint is saved.</param>
+    /// <param name="established">Called once the stream is open and any catch-up is done.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>Whether the stream was invalidated (rather than closed without a reason).</returns>
+    public async Task<bool> ReadAsync(StreamStart start, RetrySchedule progress, Action established, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(established);
+
+        // Taken before the stream opens: a catch-up's checkpoint must not claim the time its scan ended, or a
+        // second loss of history would catch up from too late.
+        var openedAt = time.GetUtcNow().UtcDateTime;
+        if (start is StreamStart.CatchUp pending)
+        {
+            status.CatchingUp($"Catching up: {pending.Reason}. Re-reading orders written since {Describe(pending.Since)}.");
+        }
+
+        using var stream = await WatchAsync(start, cancellationToken);
+        switch (start)
+        {
+            case StreamStart.Resume resume:
+                LogResuming(logger, resume.Checkpoint.EventTime);
+                break;
+            case StreamStart.AfterInvalidate invalidated:
+                LogStartingAfterInvalidate(logger, invalidated.Checkpoint.EventTime);
+                break;
+            default:
+                // The stream is open at "now" before anything is scanned: an order written during the scan is
+                // seen by one or both (the kitchen deduplicates), never by neither.
+                await stream.MoveNextAsync(cancellationToken);
+                CatchUpResult? result = null;
+                if (start is StreamStart.CatchUp catchingUp)
+                {
+                    result = await catchUp.RunAsync(catchingUp.Since, cancellationToken);
+                }
+
+                if (await HandleBatchAsync(stream, progress, fromGetMore: false, cancellationToken))
+                {
+                    return true;
+                }
+
+                await SaveAsync(stream.GetResumeToken(), openedAt, progress, cancellationToken);
+                Report(start, result);
+                break;
+        }
+
+        established();
+        status.Listening($"Listening for orders in '{_options.OrdersCollection}'.");
+        // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
+        // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
+        var fromGetMore = start is StreamStart.Now or StreamStart.CatchUp;
+        while (await stream.MoveNextAsync(cancellationToken))
+        {
+            if (await HandleBatchAsync(stream, progress, fromGetMore, cancellationToken))
+            {
+                return true;
+            }
+
+            fromGetMore = true;
+        }
+
+        return false;
+    }
+
+    private void Report(StreamStart start, CatchUpResult? result)
+    {
+        if (start is StreamStart.CatchUp catchingUp && result is not null)
+        {
+            var reason = result.WithoutTime > 0
+                ? $"{catchingUp.Reason} ({result.WithoutTime} of the documents re-read have an _id that is not an ObjectId and were read in full)"
+                : catchingUp.Reason;
+            status.Recovered(new RecoveryRecord(time.GetUtcNow(), $"{reason}; re-read what was written since {Describe(result.From)}", result.Scanned));
+            metrics.CatchUp(catchingUp.Kind);
+            LogCaughtUp(logger, result.Scanned, catchingUp.Reason);
+        }
+        else
+        {
+            LogStartedFromNow(logger);
+        }
+    }
+
+    /// <returns>Whether the batch ended with an invalidate: the stream is over.</returns>
+    private async Task<bool> HandleBatchAsync(IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream, RetrySchedule progress, bool fromGetMore, CancellationToken cancellationToken)
+    {
+        var any = false;
+        foreach (var change in stream.Current)
+        {
+            any = true;
+            var changedAt = ChangedAt(change);
+            switch (change.OperationType)
+            {
+                case ChangeStreamOperationType.Insert:
+                    ObserveObjectIdLag(change, changedAt);
+                    await relay.RelayAsync(change.FullDocument, changedAt, cancellationToken);
+                    status.Release();
+
+                    // Checkpoint only after the kitchen acknowledged: a crash before this line re-delivers, which
+                    // the kitchen deduplicates. The change's own token, never the cursor's end-of-batch one, which
+                    // would skip the rest of this batch.
+                    await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken);
+                    break;
+                case ChangeStreamOperationType.Invalidate:
+                    // Only startAfter can pass an invalidate: the next stream reads the re-created collection.
+                    await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken, startAfter: true);
+                    LogInvalidated(logger, _options.OrdersCollection);
+                    return true;
+                default:
+                    metrics.Invalidated(change.OperationType.ToString());
+                    LogCollectionChanged(logger, _options.OrdersCollection, change.OperationType.ToString());
+                    await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken);
+                    break;
+            }
+        }
+
+        // A quiet batch: every change up to the post-batch token has been dealt with, so it is safe to save,
+        // and saving it now and then keeps the checkpoint inside the oplog's window.
+        if (!any && time.GetUtcNow() - _lastQuietCheckpoint >= _options.QuietCheckpointInterval
+            && stream.GetResumeToken() is { } token)
+        {
+            await SaveAsync(token, time.GetUtcNow().UtcDateTime, fromGetMore ? progress : null, cancellationToken);
+            _lastQuietCheckpoint = time.GetUtcNow();
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// How long after its ObjectId was created the document was inserted. A platform that creates ids well before
+    /// it writes them makes "written since" by id time unreliable; catch-ups widen their window by what is seen here.
+    /// </summary>
+    private void ObserveObjectIdLag(ChangeStreamDocument<BsonDocument> change, DateTime changedAt)
+    {
+        if (change.DocumentKey?.GetValue("_id", BsonNull.Value) is not BsonObjectId id)
+        {
+            return;
+        }
+
+        var lag = changedAt - id.Value.CreationTime;
+        if (lag > status.LargestObjectIdLag)
+        {
+            status.ObjectIdLagObserved(lag);
+            if (lag > _options.CatchUpMargin)
+            {
+                LogObjectIdLag(logger, id.Value.ToString(), lag.TotalSeconds, _options.CatchUpMargin.TotalSeconds);
+            }
+        }
+    }
+
+    private DateTime ChangedAt(ChangeStreamDocument<BsonDocument> change)
+    {
+        if (change.WallTime is { } wallTime)
+        {
+            return wallTime;
+        }
+
+        // Servers before 6.0 send no wall time; the cluster time's seconds are as good for a checkpoint.
+        return change.ClusterTime is { } clusterTime
+            ? DateTime.UnixEpoch.AddSeconds(clusterTime.Timestamp)
+            : time.GetUtcNow().UtcDateTime;
+    }
+
+    /// <param name="token">The token to resume after.</param>
+    /// <param name="eventTime">The time of the change the token stands for.</param>
+    /// <param name="progress">The schedule to reset when this checkpoint is progress; null when it is not.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <param name="startAfter">Whether the token is an invalidate's.</param>
+    private async Task SaveAsync(BsonDocument token, DateTime eventTime, RetrySchedule? progress, CancellationToken cancellationToken, bool startAfter = false)
+    {
+        if (await checkpoints.SaveAsync(token, eventTime, cancellationToken, startAfter))
+        {
+            // Progress: the next failure starts its backoff from the beginning again.
+            progress?.Reset();
+        }
+    }
+
+    private Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> WatchAsync(StreamStart start, CancellationToken cancellationToken)
+    {
+        var pipeline = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>([s_match]);
+        var watchOptions = new ChangeStreamOptions
+        {
+            MaxAwaitTime = _options.MaxAwaitTime,
+            BatchSize = 100,
+        };
+        switch (start)
+        {
+            case StreamStart.Resume resume:
+                watchOptions.ResumeAfter = resume.Checkpoint.ResumeToken;
+                break;
+            case StreamStart.AfterInvalidate invalidated:
+                watchOptions.StartAfter = invalidated.Checkpoint.ResumeToken;
+                break;
+        }
+
+        return _orders.WatchAsync(pipeline, watchOptions, cancellationToken);
+    }
+
+    private static string Describe(DateTime? since)
+        => since is null ? "the beginning" : since.Value.ToString("O", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the order stream after the change of {EventTime:O}")]
+    private static partial void LogResuming(ILogger logger, DateTime eventTime);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting the order stream after the invalidation of {EventTime:O}: reading the re-created collection")]
+    private static partial void LogStartingAfterInvalidate(ILogger logger, DateTime eventTime);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for orders written from now on")]
+    private static partial void LogStartedFromNow(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Caught up: re-read {Scanned} documents ({Reason})")]
+    private static partial void LogCaughtUp(ILogger logger, int scanned, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The orders collection '{Collection}' saw '{Operation}': its change stream will be invalidated")]
+    private static partial void LogCollectionChanged(ILogger logger, string collection, string operation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The change stream on '{Collection}' was invalidated (the collection was dropped, renamed or restored); starting after the invalidation")]
+    private static partial void LogInvalidated(ILogger logger, string collection);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Document {ObjectId} was inserted {LagSeconds:0} s after its ObjectId was created, more than the catch-up margin of {MarginSeconds:0} s; catch-ups widen their window to twice the largest such delay")]
+    private static partial void LogObjectIdLag(ILogger logger, string objectId, double lagSeconds, double marginSeconds);
+}

@@ -1,0 +1,36 @@
+using MongoDB.Bson;
+
+namespace Orbital.OrderManagement.Services;
+
+/// <summary>Where the next change stream starts, and why.</summary>
+public abstract record StreamStart
+{
+    private StreamStart()
+    {
+    }
+
+    /// <summary>After a checkpointed change (<c>resumeAfter</c>).</summary>
+    public sealed record Resume(Checkpoint Checkpoint) : StreamStart;
+
+    /// <summary>After an invalidate event (<c>startAfter</c>): the orders collection was dropped or renamed.</summary>
+    public sealed record AfterInvalidate(Checkpoint Checkpoint) : StreamStart;
+
+    /// <summary>A first start: with the orders written from now on.</summary>
+    public sealed record Now(string Reason) : StreamStart;
+
+    /// <summary>
+    /// A stream opened now, and a scan of the collection for what was written since <paramref name="Since"/> (null:
+    /// everything), because the stream cannot tell.
+    /// </summary>
+    /// <param name="Since">The time of the last change known to be dealt with.</param>
+    /// <param name="Reason">Why, for the log and the health report.</param>
+    /// <param name="Kind">A short name for the metrics: history-lost, checkpoint-lost, beginning.</param>
+    public sealed record CatchUp(DateTime? Since, string Reason, string Kind) : StreamStart;
+
+    public static BsonDocument? TokenOf(StreamStart start) => start switch
+    {
+        Resume resume => resume.Checkpoint.ResumeToken,
+        AfterInvalidate invalidated => invalidated.Checkpoint.ResumeToken,
+        _ => null,
+    };
+}
