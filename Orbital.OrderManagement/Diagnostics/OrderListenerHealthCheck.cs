@@ -3,9 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Orbital.OrderManagement.Diagnostics;
 
 /// <summary>
-/// Says what the order path waits for: Unhealthy while it cannot read MongoDB (unreachable, misconfigured, or no
-/// connection string) or holds an order for an unplanned failure; Degraded while it decides where to start,
-/// catches up, or holds an order for an unavailable kitchen.
+/// Says what the order path waits for: Unhealthy until its first stream is open (while it decides where to start,
+/// it reads no orders yet), while it cannot read MongoDB (unreachable, misconfigured, or no connection string) and
+/// while it holds an order for an unplanned failure; Degraded while it catches up or holds an order for an
+/// unavailable kitchen.
 /// </summary>
 internal sealed class OrderListenerHealthCheck(OrderListenerStatus status, TimeProvider time) : IHealthCheck
 {
@@ -56,7 +57,7 @@ internal sealed class OrderListenerHealthCheck(OrderListenerStatus status, TimeP
             (ListenerState.Listening or ListenerState.CatchingUp, { Reason: HoldReason.KitchenUnavailable }) => HealthCheckResult.Degraded(Describe(held), data: data),
             (ListenerState.Listening or ListenerState.CatchingUp, not null) => HealthCheckResult.Unhealthy(Describe(held), data: data),
             (ListenerState.Listening, null) => HealthCheckResult.Healthy(listener.Detail, data),
-            (ListenerState.CatchingUp or ListenerState.Starting or ListenerState.DecidingStart, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
+            (ListenerState.CatchingUp, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
             _ => HealthCheckResult.Unhealthy(listener.Detail, data: data),
         };
         return Task.FromResult(result);

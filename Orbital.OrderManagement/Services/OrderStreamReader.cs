@@ -75,7 +75,7 @@ public sealed partial class OrderStreamReader(
                     result = await catchUp.RunAsync(catchingUp.Since, cancellationToken);
                 }
 
-                if (await HandleBatchAsync(stream, progress, fromGetMore: false, cancellationToken))
+                if (await HandleBatchAsync(stream, progress, QuietBatch.Skip, cancellationToken))
                 {
                     return true;
                 }
@@ -89,15 +89,15 @@ public sealed partial class OrderStreamReader(
         status.Listening($"Listening for orders in '{_options.OrdersCollection}'.");
         // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
         // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
-        var fromGetMore = start is StreamStart.Now or StreamStart.CatchUp;
+        var quiet = start is StreamStart.Now or StreamStart.CatchUp ? QuietBatch.Progress : QuietBatch.Checkpoint;
         while (await stream.MoveNextAsync(cancellationToken))
         {
-            if (await HandleBatchAsync(stream, progress, fromGetMore, cancellationToken))
+            if (await HandleBatchAsync(stream, progress, quiet, cancellationToken))
             {
                 return true;
             }
 
-            fromGetMore = true;
+            quiet = QuietBatch.Progress;
         }
 
         return false;
@@ -121,7 +121,7 @@ public sealed partial class OrderStreamReader(
     }
 
     /// <returns>Whether the batch ended with an invalidate: the stream is over.</returns>
-    private async Task<bool> HandleBatchAsync(IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream, RetrySchedule progress, bool fromGetMore, CancellationToken cancellationToken)
+    private async Task<bool> HandleBatchAsync(IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream, RetrySchedule progress, QuietBatch quiet, CancellationToken cancellationToken)
     {
         var any = false;
         foreach (var change in stream.Current)
@@ -155,10 +155,10 @@ public sealed partial class OrderStreamReader(
 
         // A quiet batch: every change up to the post-batch token has been dealt with, so it is safe to save,
         // and saving it now and then keeps the checkpoint inside the oplog's window.
-        if (!any && time.GetUtcNow() - _lastQuietCheckpoint >= _options.QuietCheckpointInterval
+        if (!any && quiet != QuietBatch.Skip && time.GetUtcNow() - _lastQuietCheckpoint >= _options.QuietCheckpointInterval
             && stream.GetResumeToken() is { } token)
         {
-            await SaveAsync(token, time.GetUtcNow().UtcDateTime, fromGetMore ? progress : null, cancellationToken);
+            await SaveAsync(token, time.GetUtcNow().UtcDateTime, quiet == QuietBatch.Progress ? progress : null, cancellationToken);
             _lastQuietCheckpoint = time.GetUtcNow();
         }
 
@@ -176,7 +176,8 @@ public sealed partial class OrderStreamReader(
             return;
         }
 
-        var lag = changedAt - id.Value.CreationTime;
+        // An ObjectId keeps whole seconds: up to a second of apparent delay is its precision, not the platform's.
+        var lag = changedAt - id.Value.CreationTime - TimeSpan.FromSeconds(1);
         if (lag > status.LargestObjectIdLag)
         {
             status.ObjectIdLagObserved(lag);
@@ -258,4 +259,17 @@ public sealed partial class OrderStreamReader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Document {ObjectId} was inserted {LagSeconds:0} s after its ObjectId was created, more than the catch-up margin of {MarginSeconds:0} s; catch-ups widen their window to twice the largest such delay")]
     private static partial void LogObjectIdLag(ILogger logger, string objectId, double lagSeconds, double marginSeconds);
+
+    /// <summary>What a batch without changes does with its post-batch token.</summary>
+    private enum QuietBatch
+    {
+        /// <summary>Nothing: the caller checkpoints the stream's start itself, with the time it opened.</summary>
+        Skip,
+
+        /// <summary>Checkpoint it now and then, without counting it as progress (a resumed stream's first batch).</summary>
+        Checkpoint,
+
+        /// <summary>Checkpoint it now and then, as progress: a getMore answered, so the stream works.</summary>
+        Progress,
+    }
 }

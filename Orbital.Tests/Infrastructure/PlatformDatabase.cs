@@ -8,6 +8,9 @@ public sealed class PlatformDatabase(string connectionString) : IDisposable
 {
     private readonly MongoClient _client = new(connectionString);
 
+    /// <summary>The platform's client, for commands beside the orders (fail points, renames, drops).</summary>
+    public IMongoClient Client => _client;
+
     public IMongoDatabase Database => _client.GetDatabase(MongoUrl.Create(connectionString).DatabaseName);
 
     public IMongoCollection<BsonDocument> Orders => Database.GetCollection<BsonDocument>("orders");

@@ -122,7 +122,7 @@ public sealed class OrderFlowTests(OrbitalAppFixture app)
     }
 
     [Fact]
-    public async Task Malformed_documents_are_rejected_and_recorded_while_valid_orders_around_them_arrive()
+    public async Task Malformed_and_poison_documents_are_rejected_and_recorded_while_valid_orders_around_them_arrive_within_seconds()
     {
         var malformed = new Dictionary<string, BsonDocument>
         {
@@ -134,11 +134,20 @@ public sealed class OrderFlowTests(OrbitalAppFixture app)
             ["empty name"] = Orders.Document("flow-bad-empty-name", item: ""),
             ["name too long"] = Orders.Document("flow-bad-long-name", item: new string('x', 300)),
             ["wrong type"] = With(Orders.Document("flow-bad-type"), d => d["StationOrders"][0]["OrderItems"][0]["Quantity"] = "two"),
+            ["date beyond .NET's range"] = With(Orders.Document("flow-bad-date"), d => d["CreatedAt"] = new BsonDateTime(8_640_000_000_000_000)),
+            ["NUL in an item name"] = Orders.Document("flow-bad-nul", item: "Bur\0ger"),
+            ["oversize modifier set"] = With(Orders.Document("flow-bad-modifiers"), d => d["StationOrders"][0]["OrderItems"][0]["Modifiers"] = new BsonArray(Enumerable.Range(0, 11).Select(i => $"{i}{new string('m', 99)}"))),
+            ["order over the size cap"] = With(Orders.Document("flow-bad-size"), d => d["StationOrders"] = new BsonArray(Enumerable.Range(0, 6).Select(s => new BsonDocument
+            {
+                { "OwnStationName", $"Station {s}" },
+                { "OrderItems", new BsonArray(Enumerable.Range(0, 100).Select(i => new BsonDocument { { "Name", "Burger" }, { "Quantity", 1 }, { "Note", new string('n', 450) } })) },
+            }))),
         };
 
         await app.Platform.InsertAsync([Orders.Document("flow-good-before"), .. malformed.Values, Orders.Document("flow-good-after")]);
 
-        await ArrivedExactlyOnceAsync(["flow-good-before", "flow-good-after"], s_arrival);
+        // Within seconds: no document holds the flow, not even for a retry.
+        await ArrivedExactlyOnceAsync(["flow-good-before", "flow-good-after"], TimeSpan.FromSeconds(20));
         var rejections = await Eventually.ReturnsAsync(
             async () => (await app.Platform.RejectionsAsync()).Where(r => malformed.Values.Any(m => m["_id"] == r["_id"])).ToList(),
             r => r.Count == malformed.Count,

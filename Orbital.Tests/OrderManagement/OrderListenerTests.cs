@@ -15,19 +15,20 @@ namespace Orbital.Tests.OrderManagement;
 [Collection(MongoDBCollection.Name)]
 public sealed class OrderListenerTests : IDisposable
 {
-    private readonly MongoDBFixture _mongo;
-    private readonly string _connectionString;
+    private readonly ListenerHarness _harness;
+    private readonly IMongoTestServer _mongo;
     private readonly PlatformDatabase _platform;
-    private readonly FakeKitchen _kitchen = new();
+    private readonly FakeKitchen _kitchen;
 
     public OrderListenerTests(MongoDBFixture mongo)
     {
-        _mongo = mongo;
-        _connectionString = mongo.Server.ConnectionString(MongoDBFixture.UniqueDatabaseName("listener"));
-        _platform = new PlatformDatabase(_connectionString);
+        _harness = new ListenerHarness(mongo, "listener");
+        _mongo = _harness.Mongo;
+        _platform = _harness.Platform;
+        _kitchen = _harness.Kitchen;
     }
 
-    public void Dispose() => _platform.Dispose();
+    public void Dispose() => _harness.Dispose();
 
     [Fact]
     public async Task An_inserted_order_is_forwarded_with_its_lines_modifiers_and_note()
@@ -188,9 +189,9 @@ public sealed class OrderListenerTests : IDisposable
     [Fact]
     public async Task Lost_history_is_reported_and_the_orders_written_in_the_gap_are_caught_up()
     {
-        if (!_mongo.Server.CanTruncateHistory)
+        if (!_mongo.CanTruncateHistory)
         {
-            Assert.Skip($"{_mongo.Server.Description} cannot lose history on demand.");
+            Assert.Skip($"{_mongo.Description} cannot lose history on demand.");
         }
 
         await using (var first = await StartAsync())
@@ -201,7 +202,7 @@ public sealed class OrderListenerTests : IDisposable
         }
 
         await _platform.InsertAsync(Orders.Document("listener-gap-1"), Orders.Document("listener-gap-2"));
-        await _mongo.Server.TruncateHistoryAsync();
+        await _mongo.TruncateHistoryAsync();
         await using var second = await StartAsync();
         await _platform.InsertAsync(Orders.Document("listener-after-gap"));
 
@@ -228,16 +229,16 @@ public sealed class OrderListenerTests : IDisposable
     [Fact]
     public async Task A_MongoDB_outage_is_reported_in_health_and_the_listener_recovers_without_losing_orders()
     {
-        if (!_mongo.Server.CanSimulateOutage)
+        if (!_mongo.CanSimulateOutage)
         {
-            Assert.Skip($"{_mongo.Server.Description} cannot be stopped by the tests.");
+            Assert.Skip($"{_mongo.Description} cannot be stopped by the tests.");
         }
 
         await using var service = await StartAsync();
         await _platform.InsertAsync(Orders.Document("listener-before-outage"));
         await Eventually.HoldsAsync(() => Task.FromResult(_kitchen.Stored.Contains("listener-before-outage")), "the first order is stored");
 
-        await _mongo.Server.BeginOutageAsync();
+        await _mongo.BeginOutageAsync();
         try
         {
             var health = await Eventually.ReturnsAsync(
@@ -248,7 +249,7 @@ public sealed class OrderListenerTests : IDisposable
         }
         finally
         {
-            await _mongo.Server.EndOutageAsync();
+            await _mongo.EndOutageAsync();
         }
 
         await _platform.InsertAsync(Orders.Document("listener-after-outage"));
@@ -274,12 +275,7 @@ public sealed class OrderListenerTests : IDisposable
         Assert.True(shutdown < TimeSpan.FromSeconds(5), $"shutdown took {shutdown.TotalSeconds:0.0} s");
     }
 
-    private async Task<OrderServiceFactory> StartAsync(params (string Key, string? Value)[] settings)
-    {
-        var service = OrderServiceFactory.Start(_connectionString, _kitchen, settings.ToDictionary(s => s.Key, s => s.Value));
-        await service.ListeningAsync();
-        return service;
-    }
+    private Task<OrderServiceFactory> StartAsync(params (string Key, string? Value)[] settings) => _harness.StartAsync(settings);
 
     /// <summary>The order ids a change stream resumed after <paramref name="token"/> delivers within a second.</summary>
     private async Task<List<string>> OrdersAfterAsync(BsonDocument token)
@@ -298,16 +294,7 @@ public sealed class OrderListenerTests : IDisposable
         return orders;
     }
 
-    /// <summary>The body of <c>/health</c>, whatever its status code (503 while unhealthy).</summary>
-    private static async Task<string> HealthAsync(OrderServiceFactory service)
-    {
-        using var client = service.CreateClient();
-        using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-    }
+    private static Task<string> HealthAsync(OrderServiceFactory service) => ListenerHarness.HealthAsync(service);
 
-    /// <summary>The checkpoint is written just after the acknowledgement; a restart test waits for it.</summary>
-    private Task WaitForCheckpointAfterAsync(string orderId) => Eventually.HoldsAsync(
-        async () => (await _platform.CheckpointAsync())?["savedAt"].ToUniversalTime() >= _kitchen.StoredAt(orderId).AddMilliseconds(-1), // BSON dates keep milliseconds
-        $"the change of {orderId} is checkpointed");
+    private Task WaitForCheckpointAfterAsync(string orderId) => _harness.WaitForCheckpointAfterAsync(orderId);
 }
