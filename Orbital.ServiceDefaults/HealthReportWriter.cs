@@ -39,7 +39,7 @@ public static class HealthReportWriter
                     json.WriteStartObject("data");
                     foreach (var (key, value) in entry.Data)
                     {
-                        json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                        WriteValue(json, key, value);
                     }
 
                     json.WriteEndObject();
@@ -53,5 +53,25 @@ public static class HealthReportWriter
         }
 
         await context.Response.Body.WriteAsync(buffer.ToArray(), context.RequestAborted);
+    }
+
+    /// <summary>Times as ISO 8601, numbers as numbers, everything else as its invariant text.</summary>
+    private static void WriteValue(Utf8JsonWriter json, string key, object value)
+    {
+        switch (value)
+        {
+            case DateTimeOffset time:
+                json.WriteString(key, time);
+                break;
+            case DateTime time:
+                json.WriteString(key, time);
+                break;
+            case int or long or double:
+                json.WriteNumber(key, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            default:
+                json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Orbital.OrderManagement.Options;
 
 namespace Orbital.OrderManagement.Diagnostics;
 
@@ -8,8 +10,11 @@ namespace Orbital.OrderManagement.Diagnostics;
 /// while it holds an order for an unplanned failure; Degraded while it catches up or holds an order for an
 /// unavailable kitchen.
 /// </summary>
-internal sealed class OrderListenerHealthCheck(OrderListenerStatus status, TimeProvider time) : IHealthCheck
+public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOptions<OrderListenerOptions> options, TimeProvider time) : IHealthCheck
 {
+    // A getMore answers within MaxAwaitTime; this much silence means a stream that hangs (a half-open connection).
+    private readonly TimeSpan _silenceLimit = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.Value.MaxAwaitTime.Ticks * 5));
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var listener = status.Listener;
@@ -26,6 +31,11 @@ internal sealed class OrderListenerHealthCheck(OrderListenerStatus status, TimeP
         if (status.LastCheckpointAt is { } checkpointed)
         {
             data["lastCheckpointAt"] = checkpointed;
+        }
+
+        if (status.LastReadAt is { } read)
+        {
+            data["lastReadAt"] = read;
         }
 
         if (status.Start is { } start)
@@ -56,6 +66,9 @@ internal sealed class OrderListenerHealthCheck(OrderListenerStatus status, TimeP
         {
             (ListenerState.Listening or ListenerState.CatchingUp, { Reason: HoldReason.KitchenUnavailable }) => HealthCheckResult.Degraded(Describe(held), data: data),
             (ListenerState.Listening or ListenerState.CatchingUp, not null) => HealthCheckResult.Unhealthy(Describe(held), data: data),
+            (ListenerState.Listening, null) when time.GetUtcNow() - status.LastReadAt > _silenceLimit => HealthCheckResult.Degraded(
+                $"The change stream has not answered for {(time.GetUtcNow() - status.LastReadAt)!.Value.TotalSeconds:0} s (a getMore should answer within {options.Value.MaxAwaitTime.TotalSeconds:0.#} s): the connection may hang.",
+                data: data),
             (ListenerState.Listening, null) => HealthCheckResult.Healthy(listener.Detail, data),
             (ListenerState.CatchingUp, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
             _ => HealthCheckResult.Unhealthy(listener.Detail, data: data),

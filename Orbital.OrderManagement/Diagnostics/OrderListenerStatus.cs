@@ -11,6 +11,7 @@ public sealed class OrderListenerStatus(TimeProvider time)
     private volatile RecoveryRecord? _lastRecovery;
     private volatile string? _start;
     private long _lastCheckpointTicks;
+    private long _lastReadTicks;
     private long _largestObjectIdLagTicks;
 
     public ListenerSnapshot Listener => _listener;
@@ -32,12 +33,26 @@ public sealed class OrderListenerStatus(TimeProvider time)
         }
     }
 
+    /// <summary>When the stream last answered or an order was last dealt with: how a stalled stream is noticed.</summary>
+    public DateTimeOffset? LastReadAt
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastReadTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
     /// <summary>The longest time seen between an ObjectId's creation and the insert of its document.</summary>
     public TimeSpan LargestObjectIdLag => TimeSpan.FromTicks(Interlocked.Read(ref _largestObjectIdLagTicks));
 
     public void NotConfigured(string detail) => Set(ListenerState.NotConfigured, detail);
 
-    public void Listening(string detail) => Set(ListenerState.Listening, detail);
+    public void Listening(string detail)
+    {
+        Read();
+        Set(ListenerState.Listening, detail);
+    }
 
     public void WaitingForMongoDB(string error, TimeSpan retryIn)
         => Set(ListenerState.WaitingForMongoDB, $"Waiting for MongoDB: {error} Next attempt in {retryIn.TotalSeconds:0.#} s.", retryIn);
@@ -54,6 +69,9 @@ public sealed class OrderListenerStatus(TimeProvider time)
     public void Recovered(RecoveryRecord record) => _lastRecovery = record;
 
     public void Checkpointed() => Interlocked.Exchange(ref _lastCheckpointTicks, time.GetUtcNow().UtcTicks);
+
+    /// <summary>The stream answered, or an order was dealt with.</summary>
+    public void Read() => Interlocked.Exchange(ref _lastReadTicks, time.GetUtcNow().UtcTicks);
 
     public void ObjectIdLagObserved(TimeSpan lag)
     {

@@ -30,7 +30,7 @@ public static class OrderDocumentMapper
             OrderId = orderId ?? string.Empty,
             Brand = Text(document, "BrandName", "BrandName", reasons, required: true) ?? string.Empty,
             PlacedAt = Timestamp.FromDateTime(PlacedAt(document, observedAt, reasons)),
-            SourceId = document.TryGetValue("_id", out var id) ? id.ToString() ?? string.Empty : string.Empty,
+            SourceId = SourceIdOf(document.GetValue("_id", BsonNull.Value)),
         };
 
         if (!document.TryGetValue("StationOrders", out var stations) || stations.IsBsonNull)
@@ -206,6 +206,21 @@ public static class OrderDocumentMapper
         return document.TryGetValue("_id", out var id) && id is BsonObjectId objectId
             ? objectId.Value.CreationTime
             : DateTime.SpecifyKind(observedAt, DateTimeKind.Utc);
+    }
+
+    /// <summary>
+    /// The source document's id as the kitchen keeps it, for tracing a ticket back: our own metadata, so it is made
+    /// to fit (control characters replaced, cut to the id length) rather than a reason to refuse an order.
+    /// </summary>
+    private static string SourceIdOf(BsonValue id)
+    {
+        if (id.IsBsonNull)
+        {
+            return string.Empty;
+        }
+
+        var text = new string([.. id.ToString()!.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c)]);
+        return text.Length <= OrderLimits.MaxIdLength ? text : $"{text[..(OrderLimits.MaxIdLength - 1)]}…";
     }
 
     private static string? Text(BsonDocument document, string field, string path, List<string> reasons, bool required)

@@ -45,8 +45,16 @@ public sealed class OrderListenerOptions
     public TimeSpan CatchUpMargin { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// The document field (a date) a catch-up scan selects orders by; unset, the creation time in the
-    /// documents' ObjectId <c>_id</c> is used.
+    /// How far a catch-up's window may be widened by delays observed between an ObjectId's creation and its insert
+    /// (twice the largest one seen); beyond this, such documents are a documented limit of the catch-up.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan CatchUpMarginLimit { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// A date field the platform writes at insert (e.g. <c>CreatedAt</c>), by which a catch-up also selects
+    /// documents; unset, only the creation time in ObjectId <c>_id</c>s tells time, and documents with other ids
+    /// are all re-read. See docs/architecture.md.
     /// </summary>
     public string? CatchUpTimeField { get; set; }
 }

@@ -26,8 +26,9 @@ public sealed record ChangeStreamFailure(ChangeStreamFailureKind Kind, string Re
         ArgumentNullException.ThrowIfNull(exception);
         if (exception is OrderRelayException relay)
         {
-            // Relaying touches MongoDB too (rejections, checkpoints): its own failures are MongoDB's.
-            return relay.InnerException is MongoException
+            // Relaying writes rejections to MongoDB too: an unreachable MongoDB is waited out as such, but a write
+            // MongoDB refuses for this document holds it, by name.
+            return relay.InnerException is MongoConnectionException or MongoExecutionTimeoutException or MongoNotPrimaryException or MongoNodeIsRecoveringException or TimeoutException
                 ? From(relay.InnerException)
                 : new(ChangeStreamFailureKind.OrderHeld, relay.Message, null);
         }

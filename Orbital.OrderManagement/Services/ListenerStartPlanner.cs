@@ -26,15 +26,21 @@ public sealed partial class ListenerStartPlanner(
     public async Task<StreamStart> PlanAsync(string? positionLost, CancellationToken cancellationToken)
     {
         var checkpoint = await checkpoints.LoadAsync(cancellationToken);
+        if (checkpoint?.PendingCatchUp is { } unfinished)
+        {
+            // Cut short earlier: from the same time again, whatever the kitchen's newest order is by now.
+            return unfinished;
+        }
+
         if (positionLost is not null)
         {
             var since = checkpoint?.EventTime ?? await LatestKnownAsync(cancellationToken);
             return new StreamStart.CatchUp(since, positionLost, "history-lost");
         }
 
-        if (checkpoint is not null)
+        if (checkpoint?.ResumeToken is { } token)
         {
-            return checkpoint.StartAfter ? new StreamStart.AfterInvalidate(checkpoint) : new StreamStart.Resume(checkpoint);
+            return checkpoint.StartAfter ? new StreamStart.AfterInvalidate(checkpoint, token) : new StreamStart.Resume(checkpoint, token);
         }
 
         status.DecidingStart("No checkpoint: asking the kitchen whether this is a first start or a lost checkpoint.");

@@ -37,7 +37,16 @@ public sealed class OrderCatchUp(
     private readonly OrderListenerOptions _options = options.Value;
 
     /// <summary>The margin a scan from now would use: the configured one, widened by observed ObjectId delays.</summary>
-    public TimeSpan Margin => TimeSpan.FromTicks(Math.Max(_options.CatchUpMargin.Ticks, Math.Min(status.LargestObjectIdLag.Ticks, TimeSpan.MaxValue.Ticks / 4) * 2));
+    public TimeSpan Margin
+    {
+        get
+        {
+            // Widened by what was seen, up to a limit: one imported order with a years-old id must not turn every
+            // later catch-up into a scan of the whole collection.
+            var widened = TimeSpan.FromTicks(Math.Min(status.LargestObjectIdLag.Ticks, _options.CatchUpMarginLimit.Ticks / 2) * 2);
+            return widened > _options.CatchUpMargin ? widened : _options.CatchUpMargin;
+        }
+    }
 
     /// <summary>Relays every order that may have been written since <paramref name="since"/>, or every order when null.</summary>
     public async Task<CatchUpResult> RunAsync(DateTime? since, CancellationToken cancellationToken)
@@ -53,6 +62,8 @@ public sealed class OrderCatchUp(
             foreach (var document in cursor.Current)
             {
                 await relay.RelayAsync(document, time.GetUtcNow().UtcDateTime, cancellationToken);
+                status.Release();
+                status.Read();
                 scanned++;
                 if (document.GetValue("_id", BsonNull.Value) is not BsonObjectId)
                 {

@@ -50,8 +50,9 @@ public sealed partial class OrderChangeListener(
 
                 throw new MongoClientException($"The server closed the change stream on '{options.Value.OrdersCollection}' without an invalidate event.");
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: whatever the cancelled call threw (an RpcException, a MongoDB error) is not a failure.
                 return;
             }
             catch (Exception ex)
@@ -72,6 +73,7 @@ public sealed partial class OrderChangeListener(
                 // Until a catch-up completes, every pass catches up (a catch-up cut short is simply run again);
                 // the first one starts at once.
                 positionLost = failure.Reason;
+                status.CatchingUp($"The stream's position was lost ({failure.Reason}); catching up from the orders collection.");
                 metrics.HistoryLost(failure.Code);
                 LogPositionLost(logger, exception, failure.Reason);
                 return retry.Failures == 1 ? TimeSpan.Zero : delay;

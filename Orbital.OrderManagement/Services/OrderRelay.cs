@@ -21,25 +21,25 @@ public sealed class OrderRelay(KitchenOrderForwarder forwarder, RejectedOrderSto
         var sourceId = document.GetValue("_id", BsonNull.Value);
 
         var mapping = Map(document, observedAt);
-        if (!mapping.IsValid)
-        {
-            await rejections.RecordAsync(sourceId, mapping.OrderId, mapping.Reasons, "document", cancellationToken);
-            return;
-        }
-
-        ForwardOutcome outcome;
         try
         {
-            outcome = await forwarder.ForwardAsync(mapping.Request!, sourceId.ToString(), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new OrderRelayException(sourceId, mapping.OrderId, ex);
-        }
+            if (!mapping.IsValid)
+            {
+                await rejections.RecordAsync(sourceId, mapping.OrderId, mapping.Reasons, "document", cancellationToken);
+                return;
+            }
 
-        if (outcome is ForwardOutcome.Refused refused)
+            var outcome = await forwarder.ForwardAsync(mapping.Request!, mapping.Request!.SourceId, cancellationToken);
+            if (outcome is ForwardOutcome.Refused refused)
+            {
+                await rejections.RecordAsync(sourceId, mapping.OrderId, refused.Reasons, "kitchen", cancellationToken);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            await rejections.RecordAsync(sourceId, mapping.OrderId, refused.Reasons, "kitchen", cancellationToken);
+            // Named, so that health says which document the flow waits on; an unreachable MongoDB is still
+            // recognised as such by ChangeStreamFailure.
+            throw new OrderRelayException(sourceId, mapping.OrderId, ex);
         }
     }
 

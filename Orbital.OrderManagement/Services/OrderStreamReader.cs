@@ -51,47 +51,50 @@ public sealed partial class OrderStreamReader(
         // Taken before the stream opens: a catch-up's checkpoint must not claim the time its scan ended, or a
         // second loss of history would catch up from too late.
         var openedAt = time.GetUtcNow().UtcDateTime;
+        var scan = StreamStart.ScanOf(start);
+        if (scan is not null)
+        {
+            status.CatchingUp($"Catching up: {scan.Reason}. Re-reading orders written since {Describe(scan.Since)}.");
+        }
+
         if (start is StreamStart.CatchUp pending)
         {
-            status.CatchingUp($"Catching up: {pending.Reason}. Re-reading orders written since {Describe(pending.Since)}.");
+            await checkpoints.MarkCatchUpAsync(pending, cancellationToken);
         }
 
         using var stream = await WatchAsync(start, cancellationToken);
-        switch (start)
+        if (start is StreamStart.Resume resume)
         {
-            case StreamStart.Resume resume:
-                LogResuming(logger, resume.Checkpoint.EventTime);
-                break;
-            case StreamStart.AfterInvalidate invalidated:
-                LogStartingAfterInvalidate(logger, invalidated.Checkpoint.EventTime);
-                break;
-            default:
-                // The stream is open at "now" before anything is scanned: an order written during the scan is
-                // seen by one or both (the kitchen deduplicates), never by neither.
-                await stream.MoveNextAsync(cancellationToken);
-                CatchUpResult? result = null;
-                if (start is StreamStart.CatchUp catchingUp)
-                {
-                    result = await catchUp.RunAsync(catchingUp.Since, cancellationToken);
-                }
+            LogResuming(logger, resume.Checkpoint.EventTime);
+        }
+        else
+        {
+            if (start is StreamStart.AfterInvalidate)
+            {
+                LogStartingAfterInvalidate(logger);
+            }
 
-                if (await HandleBatchAsync(stream, progress, QuietBatch.Skip, cancellationToken))
-                {
-                    return true;
-                }
+            // The stream is open before anything is scanned: an order written during the scan is seen by one or
+            // both (the kitchen deduplicates), never by neither.
+            await stream.MoveNextAsync(cancellationToken);
+            var result = scan is null ? null : await catchUp.RunAsync(scan.Since, cancellationToken);
+            if (await HandleBatchAsync(stream, progress, QuietBatch.Skip, cancellationToken))
+            {
+                return true;
+            }
 
-                await SaveAsync(stream.GetResumeToken(), openedAt, progress, cancellationToken);
-                Report(start, result);
-                break;
+            await SaveAsync(stream.GetResumeToken(), openedAt, progress, cancellationToken);
+            Report(scan, result);
         }
 
         established();
         status.Listening($"Listening for orders in '{_options.OrdersCollection}'.");
         // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
         // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
-        var quiet = start is StreamStart.Now or StreamStart.CatchUp ? QuietBatch.Progress : QuietBatch.Checkpoint;
+        var quiet = start is StreamStart.Resume ? QuietBatch.Checkpoint : QuietBatch.Progress;
         while (await stream.MoveNextAsync(cancellationToken))
         {
+            status.Read();
             if (await HandleBatchAsync(stream, progress, quiet, cancellationToken))
             {
                 return true;
@@ -103,21 +106,20 @@ public sealed partial class OrderStreamReader(
         return false;
     }
 
-    private void Report(StreamStart start, CatchUpResult? result)
+    private void Report(StreamStart.CatchUp? scan, CatchUpResult? result)
     {
-        if (start is StreamStart.CatchUp catchingUp && result is not null)
-        {
-            var reason = result.WithoutTime > 0
-                ? $"{catchingUp.Reason} ({result.WithoutTime} of the documents re-read have an _id that is not an ObjectId and were read in full)"
-                : catchingUp.Reason;
-            status.Recovered(new RecoveryRecord(time.GetUtcNow(), $"{reason}; re-read what was written since {Describe(result.From)}", result.Scanned));
-            metrics.CatchUp(catchingUp.Kind);
-            LogCaughtUp(logger, result.Scanned, catchingUp.Reason);
-        }
-        else
+        if (scan is null || result is null)
         {
             LogStartedFromNow(logger);
+            return;
         }
+
+        var reason = result.WithoutTime > 0
+            ? $"{scan.Reason} ({result.WithoutTime} of the documents re-read have an _id that is not an ObjectId and were read in full)"
+            : scan.Reason;
+        status.Recovered(new RecoveryRecord(time.GetUtcNow(), $"{reason}; re-read what was written since {Describe(result.From)}", result.Scanned));
+        metrics.CatchUp(scan.Kind);
+        LogCaughtUp(logger, result.Scanned, scan.Reason);
     }
 
     /// <returns>Whether the batch ended with an invalidate: the stream is over.</returns>
@@ -134,6 +136,7 @@ public sealed partial class OrderStreamReader(
                     ObserveObjectIdLag(change, changedAt);
                     await relay.RelayAsync(change.FullDocument, changedAt, cancellationToken);
                     status.Release();
+                    status.Read();
 
                     // Checkpoint only after the kitchen acknowledged: a crash before this line re-delivers, which
                     // the kitchen deduplicates. The change's own token, never the cursor's end-of-batch one, which
@@ -226,10 +229,10 @@ public sealed partial class OrderStreamReader(
         switch (start)
         {
             case StreamStart.Resume resume:
-                watchOptions.ResumeAfter = resume.Checkpoint.ResumeToken;
+                watchOptions.ResumeAfter = resume.Token;
                 break;
             case StreamStart.AfterInvalidate invalidated:
-                watchOptions.StartAfter = invalidated.Checkpoint.ResumeToken;
+                watchOptions.StartAfter = invalidated.Token;
                 break;
         }
 
@@ -240,10 +243,10 @@ public sealed partial class OrderStreamReader(
         => since is null ? "the beginning" : since.Value.ToString("O", CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the order stream after the change of {EventTime:O}")]
-    private static partial void LogResuming(ILogger logger, DateTime eventTime);
+    private static partial void LogResuming(ILogger logger, DateTime? eventTime);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting the order stream after the invalidation of {EventTime:O}: reading the re-created collection")]
-    private static partial void LogStartingAfterInvalidate(ILogger logger, DateTime eventTime);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting the order stream after its invalidation: reading the re-created collection")]
+    private static partial void LogStartingAfterInvalidate(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for orders written from now on")]
     private static partial void LogStartedFromNow(ILogger logger);

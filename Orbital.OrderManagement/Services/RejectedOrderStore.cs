@@ -18,6 +18,9 @@ public sealed partial class RejectedOrderStore(
     TimeProvider time,
     ILogger<RejectedOrderStore> logger)
 {
+    private const int MaxReasons = 50;
+    private const int MaxReasonLength = 500;
+
     private readonly IMongoCollection<BsonDocument> _rejections = database.GetCollection<BsonDocument>(options.Value.RejectedOrdersCollection);
     private readonly string _ordersCollection = options.Value.OrdersCollection;
 
@@ -29,6 +32,7 @@ public sealed partial class RejectedOrderStore(
     public async Task RecordAsync(BsonValue sourceId, string? orderId, IReadOnlyList<string> reasons, string stage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reasons);
+        reasons = Bounded(reasons);
 
         var record = new BsonDocument
         {
@@ -42,6 +46,21 @@ public sealed partial class RejectedOrderStore(
         await _rejections.ReplaceOneAsync(new BsonDocument("_id", sourceId), record, new ReplaceOptions { IsUpsert = true }, cancellationToken);
         metrics.Rejected(stage);
         LogRejected(logger, sourceId.ToString() ?? "?", orderId ?? "(none)", string.Join("; ", reasons));
+    }
+
+    /// <summary>
+    /// At most <see cref="MaxReasons"/> reasons of at most <see cref="MaxReasonLength"/> characters: a document with
+    /// a hundred thousand broken items must still fit in a record (and a log line), or it would hold the flow.
+    /// </summary>
+    private static IReadOnlyList<string> Bounded(IReadOnlyList<string> reasons)
+    {
+        var kept = reasons.Take(MaxReasons).Select(r => r.Length <= MaxReasonLength ? r : $"{r[..MaxReasonLength]}…").ToList();
+        if (reasons.Count > MaxReasons)
+        {
+            kept.Add($"and {reasons.Count - MaxReasons} more");
+        }
+
+        return kept;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected order document {SourceId} (order {OrderId}): {Reasons}")]

@@ -28,10 +28,36 @@ public sealed class ResumeTokenStore(IMongoDatabase database, IOptions<OrderList
 
         var lag = document.GetValue("objectIdLagSeconds", 0.0).ToDouble();
         status.ObjectIdLagObserved(TimeSpan.FromSeconds(Math.Clamp(lag, 0, TimeSpan.MaxValue.TotalSeconds / 2)));
+        var pending = document.GetValue("pendingCatchUp", BsonNull.Value) is BsonDocument catchUp
+            ? new StreamStart.CatchUp(catchUp["since"] is BsonDateTime since ? since.ToUniversalTime() : null, catchUp["reason"].AsString, catchUp["kind"].AsString)
+            : null;
         return new Checkpoint(
-            document["resumeToken"].AsBsonDocument,
-            document["eventTime"].ToUniversalTime(),
-            document.GetValue("startAfter", false).ToBoolean());
+            document.GetValue("resumeToken", BsonNull.Value) as BsonDocument,
+            document.GetValue("eventTime", BsonNull.Value) is BsonDateTime eventTime ? eventTime.ToUniversalTime() : null,
+            document.GetValue("startAfter", false).ToBoolean(),
+            pending);
+    }
+
+    /// <summary>
+    /// Records that a catch-up is under way, before it scans: if it is cut short, the next attempt starts from
+    /// the same time, even when the answer it started from (the kitchen's newest order) has moved on meanwhile.
+    /// The checkpoint saved when the catch-up ends clears it.
+    /// </summary>
+    public async Task MarkCatchUpAsync(StreamStart.CatchUp catchUp, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(catchUp);
+        var pending = new BsonDocument
+        {
+            { "since", catchUp.Since is { } since ? new BsonDateTime(since) : BsonNull.Value },
+            { "reason", catchUp.Reason },
+            { "kind", catchUp.Kind },
+        };
+        await _checkpoints.UpdateOneAsync(
+            new BsonDocument("_id", _listener),
+            new BsonDocument("$set", new BsonDocument("pendingCatchUp", pending)),
+            new UpdateOptions { IsUpsert = true },
+            cancellationToken);
+        _lastSavedToken = null;
     }
 
     /// <summary>
@@ -65,6 +91,7 @@ public sealed class ResumeTokenStore(IMongoDatabase database, IOptions<OrderList
 
 /// <summary>
 /// Where the listener resumes: after <paramref name="ResumeToken"/>, a change from <paramref name="EventTime"/>;
-/// with <paramref name="StartAfter"/> the token is an invalidate's, which only <c>startAfter</c> accepts.
+/// with <paramref name="StartAfter"/> the token is an invalidate's, which only <c>startAfter</c> accepts. A
+/// <paramref name="PendingCatchUp"/> is a catch-up that began and has not finished.
 /// </summary>
-public sealed record Checkpoint(BsonDocument ResumeToken, DateTime EventTime, bool StartAfter);
+public sealed record Checkpoint(BsonDocument? ResumeToken, DateTime? EventTime, bool StartAfter, StreamStart.CatchUp? PendingCatchUp);

@@ -10,10 +10,10 @@ public abstract record StreamStart
     }
 
     /// <summary>After a checkpointed change (<c>resumeAfter</c>).</summary>
-    public sealed record Resume(Checkpoint Checkpoint) : StreamStart;
+    public sealed record Resume(Checkpoint Checkpoint, BsonDocument Token) : StreamStart;
 
     /// <summary>After an invalidate event (<c>startAfter</c>): the orders collection was dropped or renamed.</summary>
-    public sealed record AfterInvalidate(Checkpoint Checkpoint) : StreamStart;
+    public sealed record AfterInvalidate(Checkpoint Checkpoint, BsonDocument Token) : StreamStart;
 
     /// <summary>A first start: with the orders written from now on.</summary>
     public sealed record Now(string Reason) : StreamStart;
@@ -27,10 +27,14 @@ public abstract record StreamStart
     /// <param name="Kind">A short name for the metrics: history-lost, checkpoint-lost, beginning.</param>
     public sealed record CatchUp(DateTime? Since, string Reason, string Kind) : StreamStart;
 
-    public static BsonDocument? TokenOf(StreamStart start) => start switch
+    /// <summary>The scan a start needs: a catch-up's, or after an invalidation, what the replaced collection holds.</summary>
+    public static CatchUp? ScanOf(StreamStart start) => start switch
     {
-        Resume resume => resume.Checkpoint.ResumeToken,
-        AfterInvalidate invalidated => invalidated.Checkpoint.ResumeToken,
+        CatchUp catchUp => catchUp,
+
+        // A collection that replaced the orders collection (a restore, a rename onto it, $out) may hold documents
+        // that never produced an insert event on this stream.
+        AfterInvalidate invalidated => new CatchUp(invalidated.Checkpoint.EventTime, "the orders collection was dropped, renamed or replaced", "invalidated"),
         _ => null,
     };
 }

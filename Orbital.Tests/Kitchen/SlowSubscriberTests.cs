@@ -38,7 +38,7 @@ public sealed class SlowSubscriberTests(LocalPostgresServer postgres)
         using var stalled = await ConnectWithoutReadingAsync(kitchen.HttpAddress!);
         await Eventually.HoldsAsync(() => Task.FromResult(stream.Subscribers == 2), "both screens are subscribed");
 
-        // Real orders with long names and many modifiers: each batch.updated event is several kilobytes, so the
+        // Real orders with long names and as many modifiers as an item may have: each batch.updated event is over a kilobyte, so the
         // stalled screen's socket and server buffers fill and its subscription backs up.
         const int Orders = 300;
         for (var i = 0; i < Orders; i++)
@@ -58,7 +58,7 @@ public sealed class SlowSubscriberTests(LocalPostgresServer postgres)
     private static OrderRequest LargeOrder(int i)
     {
         var request = Orbital.Tests.Infrastructure.Orders.Request($"slow-{Guid.NewGuid():N}", ("Slow Station", $"Item {i:D4} " + new string('x', 180), 1));
-        request.Stations[0].Items[0].Modifiers.AddRange(Enumerable.Range(0, 20).Select(m => $"modifier {m:D2} " + new string('m', 180)));
+        request.Stations[0].Items[0].Modifiers.AddRange(Enumerable.Range(0, 10).Select(m => $"modifier {m:D2} " + new string('m', 86)));
         return request;
     }
 

@@ -87,6 +87,48 @@ public sealed class ListenerRecoveryTests(MongoDBFixture mongo) : IDisposable
     }
 
     [Fact]
+    public async Task A_catch_up_cut_short_starts_again_from_the_same_time_though_the_kitchen_has_newer_orders_by_then()
+    {
+        (string, string?)[] noMargin = [("OrderListener:CatchUpMargin", "00:00:00")];
+        await StopAfterDeliveringAsync("recovery-cut-first", noMargin);
+        await Platform.Database.GetCollection<BsonDocument>("orbital_checkpoints").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, Cancellation);
+        await Platform.InsertAsync(Orders.Document("recovery-cut-a"), Orders.Document("recovery-cut-b"), Orders.Document("recovery-cut-c"));
+
+        // The kitchen receives A in a later second than B's and C's ids were created, then holds B.
+        await Task.Delay(TimeSpan.FromSeconds(1.1), Cancellation);
+        var holdB = true;
+        _harness.Kitchen.Before = request => request.OrderId == "recovery-cut-b" && Volatile.Read(ref holdB)
+            ? Task.FromException(FakeKitchen.Failure(StatusCode.Unavailable, "kitchen restarting"))
+            : Task.CompletedTask;
+        var cut = _harness.Start(noMargin);
+        await Eventually.HoldsAsync(() => Task.FromResult(cut.Status.Held?.OrderId == "recovery-cut-b"), "the catch-up holds B");
+        await cut.DisposeAsync();
+
+        Volatile.Write(ref holdB, false);
+        await using var service = await _harness.StartAsync(noMargin);
+
+        await _harness.StoredAsync("recovery-cut-a", "recovery-cut-b", "recovery-cut-c");
+    }
+
+    [Fact]
+    public async Task Documents_renamed_onto_the_orders_collection_are_caught_up_after_its_invalidation()
+    {
+        await using var service = await _harness.StartAsync();
+        await Platform.InsertAsync(Orders.Document("recovery-replaced-before"));
+        await _harness.StoredAsync("recovery-replaced-before");
+        var staging = Platform.Database.GetCollection<BsonDocument>("orders_staging");
+        await staging.InsertManyAsync([Orders.Document("recovery-restored-1"), Orders.Document("recovery-restored-2")], cancellationToken: Cancellation);
+
+        var database = Platform.Database.DatabaseNamespace.DatabaseName;
+        await Platform.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "renameCollection", $"{database}.orders_staging" }, { "to", $"{database}.orders" }, { "dropTarget", true } },
+            cancellationToken: Cancellation);
+
+        await _harness.StoredAsync("recovery-restored-1", "recovery-restored-2");
+        Assert.Contains("the orders collection was dropped, renamed or replaced", await ListenerHarness.HealthSaysAsync(service, "lastRecoveryAt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_first_start_against_an_empty_kitchen_reads_from_now_and_says_so()
     {
         await Platform.InsertAsync(Orders.Document("recovery-before-first-start"));

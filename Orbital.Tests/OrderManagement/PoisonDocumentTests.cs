@@ -45,6 +45,36 @@ public sealed class PoisonDocumentTests(MongoDBFixture mongo) : IDisposable
     }
 
     [Fact]
+    public async Task A_document_with_thousands_of_broken_items_is_recorded_with_a_bounded_list_of_reasons()
+    {
+        var broken = Orders.Document("poison-thousands");
+        broken["StationOrders"][0]["OrderItems"] = new BsonArray(Enumerable.Range(0, 5_000).Select(_ => new BsonDocument()));
+        await using var service = await _harness.StartAsync();
+
+        await _harness.Platform.InsertAsync(broken, Orders.Document("poison-after-thousands"));
+        await _harness.StoredAsync("poison-after-thousands");
+        var rejection = Assert.Single(await Eventually.ReturnsAsync(_harness.Platform.RejectionsAsync, r => r.Count == 1, "the rejection is recorded"));
+
+        Assert.Equal(51, rejection["reasons"].AsBsonArray.Count);
+        Assert.Equal("and 9950 more", rejection["reasons"][50].AsString);
+    }
+
+    [Fact]
+    public async Task An_order_whose_id_is_too_long_to_keep_is_cooked_with_its_source_id_shortened()
+    {
+        var order = Orders.Document("poison-long-id");
+        order["_id"] = new string('k', 300);
+        await using var service = await _harness.StartAsync();
+
+        await _harness.Platform.InsertAsync(order);
+        await _harness.StoredAsync("poison-long-id");
+
+        var sourceId = Assert.Single(_harness.Kitchen.Calls, c => c.OrderId == "poison-long-id").SourceId;
+        Assert.Equal(128, sourceId.Length);
+        Assert.StartsWith("kkkk", sourceId, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_order_the_kitchen_fails_for_an_unknown_reason_is_held_visibly_with_a_growing_delay_then_flows()
     {
         var failing = true;
