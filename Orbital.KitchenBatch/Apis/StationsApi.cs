@@ -18,6 +18,10 @@ public static class StationsApi
             .WithName("GetStationBatchItems")
             .WithSummary("Lists a station's open batch items, oldest open order first, with the event id to stream from.");
 
+        api.MapGet("/{station}/board", GetStationBoard)
+            .WithName("GetStationBoard")
+            .WithSummary("Gets what a station board paints first: its open batch items and the ready orders, read in one snapshot, with the event id to stream from.");
+
         return app;
     }
 
@@ -32,5 +36,15 @@ public static class StationsApi
         return items is null
             ? ApiProblems.NotFound($"No station is called '{station}'. GET /api/stations lists them.")
             : TypedResults.Ok(items);
+    }
+
+    public static async Task<Results<Ok<StationBoardView>, ProblemHttpResult>> GetStationBoard(
+        string station,
+        [AsParameters] KitchenServices services)
+    {
+        var board = await services.Queries.StationBoardAsync(station, services.CancellationToken);
+        return board is null
+            ? ApiProblems.NotFound($"No station is called '{station}'. GET /api/stations lists them.")
+            : TypedResults.Ok(board);
     }
 }

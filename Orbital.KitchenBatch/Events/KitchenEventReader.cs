@@ -24,11 +24,18 @@ public sealed class KitchenEventReader(IServiceScopeFactory scopes)
         return await events.OrderBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
     }
 
-    /// <summary>The id of the latest event, 0 when there is none.</summary>
+    /// <summary>The id of the newest event, 0 when there is none.</summary>
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        return await db.Events.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        return await scope.ServiceProvider.GetRequiredService<KitchenDbContext>().Events.LastIdAsync(cancellationToken);
     }
+}
+
+/// <summary>The one query for "where the events stand", used inside other transactions too (a snapshot's id).</summary>
+public static class KitchenEventQueries
+{
+    /// <summary>The id of the newest event, 0 when there is none.</summary>
+    public static async Task<long> LastIdAsync(this IQueryable<KitchenEvent> events, CancellationToken cancellationToken)
+        => await events.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Orbital.KitchenBatch.Options;
 using Orbital.KitchenBatch.Services;
 
 namespace Orbital.KitchenBatch.Events;
@@ -70,6 +69,11 @@ public sealed partial class KitchenEventStream(
                     {
                         continue;
                     }
+
+                    if (events.Count == 0)
+                    {
+                        await ResetIfTableWentBackAsync(dispatched, stoppingToken);
+                    }
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -80,6 +84,29 @@ public sealed partial class KitchenEventStream(
             await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
         }
     }
+
+    /// <summary>
+    /// A restored or recreated kitchen database has fewer events than were dispatched: without this, no event would
+    /// reach a screen again until the ids caught up. Dispatch goes back to the table's newest event, and every
+    /// screen is told to reset (reload its snapshot) there.
+    /// </summary>
+    private async Task ResetIfTableWentBackAsync(long dispatched, CancellationToken cancellationToken)
+    {
+        var newest = await reader.LastIdAsync(cancellationToken);
+        if (newest >= dispatched || Interlocked.CompareExchange(ref _dispatched, newest, dispatched) != dispatched)
+        {
+            return;
+        }
+
+        LogEventsWentBack(logger, dispatched, newest, _subscriptions.Count);
+        foreach (var subscription in _subscriptions.Keys)
+        {
+            subscription.Reset(newest);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The kitchen's events went back from {Dispatched} to {Newest} (a restored or recreated database): {Screens} screens are told to reset")]
+    private static partial void LogEventsWentBack(ILogger logger, long dispatched, long newest, int screens);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A screen for station {Station} fell {Capacity} events behind at event {EventId} and was disconnected; it will reconnect and replay")]
     private static partial void LogSubscriberTooSlow(ILogger logger, string station, int capacity, long eventId);

@@ -30,6 +30,7 @@ public sealed class KitchenEventSubscription : IDisposable
     /// <summary>The station this screen shows; null for all of them.</summary>
     public string? Station { get; }
 
+    /// <summary>The screen's events; an event of type <see cref="KitchenEventTypes.Reset"/> says to start over at its id.</summary>
     public ChannelReader<KitchenEvent> Events => _buffer.Reader;
 
     public void Dispose()
@@ -51,6 +52,15 @@ public sealed class KitchenEventSubscription : IDisposable
             return false;
         }
 
+        return Write(kitchenEvent);
+    }
+
+    /// <summary>The events table went back to <paramref name="lastEventId"/>: the screen must reload and follow from there.</summary>
+    /// <returns>True when the buffer was full and the screen was cut off instead (it reconnects and is reset then).</returns>
+    internal bool Reset(long lastEventId) => Write(new KitchenEvent { Id = lastEventId, Type = KitchenEventTypes.Reset, Payload = string.Empty });
+
+    private bool Write(KitchenEvent kitchenEvent)
+    {
         if (_buffer.Writer.TryWrite(kitchenEvent) || Interlocked.Exchange(ref _closed, 1) == 1)
         {
             return false;

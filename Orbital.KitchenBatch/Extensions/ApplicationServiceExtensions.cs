@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Orbital.Contracts.Validation;
 using Orbital.KitchenBatch.Data;
 using Orbital.KitchenBatch.Events;
-using Orbital.KitchenBatch.Options;
 using Orbital.KitchenBatch.Services;
 
 namespace Orbital.KitchenBatch.Extensions;
@@ -35,6 +34,10 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<KitchenEventReader>();
         builder.Services.AddSingleton<KitchenEventStream>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KitchenEventStream>());
+        builder.Services.AddSingleton<KitchenEventFeed>();
+
+        // Screens' streams end when the kitchen stops (KitchenEventFeed), so the promised grace period holds.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<KitchenExceptionHandler>();

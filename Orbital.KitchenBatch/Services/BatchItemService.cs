@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Events;
+using Orbital.KitchenBatch.Events.Payloads;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Model.Views;
 

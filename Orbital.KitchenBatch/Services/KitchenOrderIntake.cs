@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Events;
+using Orbital.KitchenBatch.Events.Payloads;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Model.Views;
 

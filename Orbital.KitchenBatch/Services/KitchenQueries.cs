@@ -1,6 +1,7 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Events;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Model.Views;
 
@@ -32,6 +33,16 @@ public sealed class KitchenQueries(KitchenDbContext db)
     /// misses nothing and sees nothing twice. Null when the station has never had a batch item.
     /// </summary>
     public async Task<StationBatchItemsView?> StationBatchItemsAsync(string station, CancellationToken cancellationToken)
+        => await StationBoardAsync(station, cancellationToken) is { } board
+            ? new StationBatchItemsView(board.Station, board.LastEventId, board.Items)
+            : null;
+
+    /// <summary>
+    /// What a station board paints first: its open batch items and the orders ready for packing, with the id of
+    /// the last event they include, all read in one snapshot (repeatable read), so that an order that becomes
+    /// ready while the board loads is either in the list or after the id, never neither.
+    /// </summary>
+    public async Task<StationBoardView?> StationBoardAsync(string station, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         if (!await db.BatchItems.AnyAsync(b => b.Station == station, cancellationToken))
@@ -39,14 +50,15 @@ public sealed class KitchenQueries(KitchenDbContext db)
             return null;
         }
 
-        var lastEventId = await db.Events.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        var lastEventId = await db.Events.LastIdAsync(cancellationToken);
         var items = await db.BatchItems.AsNoTracking()
             .Where(b => b.Station == station && b.OpenQuantity > 0)
             .OrderBy(b => b.OldestOpenPlacedAt)
             .ThenBy(b => b.Id)
             .ToListAsync(cancellationToken);
+        var ready = await ReadyOrdersAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new StationBatchItemsView(station, lastEventId, [.. items.Select(BatchItemView.From)]);
+        return new StationBoardView(station, lastEventId, [.. items.Select(BatchItemView.From)], ready);
     }
 
     /// <summary>A batch item and the open lines it serves, in the order completions go to them.</summary>

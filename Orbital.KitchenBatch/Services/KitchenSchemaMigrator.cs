@@ -30,7 +30,7 @@ public sealed partial class KitchenSchemaMigrator(
                 await db.Database.MigrateAsync(stoppingToken);
 
                 // Screens are served from here on; the event stream must know where it starts first.
-                events.StartAfter(await db.Events.MaxAsync(e => (long?)e.Id, stoppingToken) ?? 0);
+                events.StartAfter(await db.Events.LastIdAsync(stoppingToken));
                 state.MarkReady();
                 LogSchemaReady(logger);
                 return;

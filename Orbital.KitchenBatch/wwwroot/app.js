@@ -65,16 +65,15 @@ async function selectStation(station) {
   await loadStation();
 }
 
-// The station's batch items and the event id they were read at, then the stream from exactly there.
+// The station's batch items and ready orders, read in one snapshot with the event id they were read at, then
+// the stream from exactly there.
 async function loadStation() {
   try {
     setConnection("connecting", "Connecting…");
-    const [snapshot, ready] = await Promise.all([
-      api("GET", `/api/stations/${encodeURIComponent(board.station)}/batch-items`),
-      api("GET", "/api/orders/ready"),
-    ]);
+    closeStream();
+    const snapshot = await api("GET", `/api/stations/${encodeURIComponent(board.station)}/board`);
     board.items = new Map(snapshot.items.map((item) => [item.id, item]));
-    board.ready = new Map(ready.map((order) => [order.orderId, order]));
+    board.ready = new Map(snapshot.readyOrders.map((order) => [order.orderId, order]));
     board.lastEventId = snapshot.lastEventId;
     renderCards();
     renderReady();
@@ -109,6 +108,11 @@ function openStream() {
   };
 
   source.addEventListener("heartbeat", () => heard());
+  // The kitchen's state is not what this board holds (its database was restored or recreated): start over.
+  source.addEventListener("reset", () => {
+    heard();
+    loadStation();
+  });
   source.addEventListener("batch.updated", (e) => apply(e, (item) => {
     if (item.station !== board.station) {
       return;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Orbital.Contracts.Orders;
 using Orbital.Tests.Infrastructure;
@@ -12,36 +14,24 @@ namespace Orbital.Tests.Browser;
 [Collection(PostgresCollection.Name)]
 public sealed class StationBoardTests(LocalPostgresServer postgres) : IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private static readonly string s_screenshots = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
     private KitchenAppFactory _kitchen = null!;
     private OrderIntake.OrderIntakeClient _intake = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private HeadlessChromium _chromium = null!;
     private IPage _page = null!;
 
     public async ValueTask InitializeAsync()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Browser tests need Debian's Chromium at {ChromiumPath} (apt-get install chromium); .ci/run installs it.");
         _kitchen = await KitchenAppFactory.StartOnKestrelAsync(postgres);
         _intake = _kitchen.CreateIntakeClient();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-
-        // A kitchen tablet in landscape.
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 }, HasTouch = true });
+        _chromium = await HeadlessChromium.LaunchAsync();
+        _page = await _chromium.NewTabletPageAsync();
         Directory.CreateDirectory(s_screenshots);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _kitchen.DisposeAsync();
     }
 
@@ -107,6 +97,28 @@ public sealed class StationBoardTests(LocalPostgresServer postgres) : IAsyncLife
         // No reload, no tap: the board reconnects, resumes after the last event it saw, and shows the new order.
         await Expect(_page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 45_000 });
         await Expect(Card("Hot Dog", modifiers: null).Locator(".open-quantity")).ToHaveTextAsync("5", new() { Timeout = 45_000 });
+    }
+
+    [Fact]
+    public async Task The_board_reloads_its_snapshot_when_the_kitchen_database_is_restored_behind_it()
+    {
+        await SubmitAsync("board-restored", DateTime.UtcNow, ("Restore Station", "Burger", 2, []));
+        var database = new KitchenDatabase(_kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+        var restoredTo = await database.ScalarAsync<long>("SELECT max(id) FROM kitchen_events");
+        await SubmitAsync("board-lost-in-restore", DateTime.UtcNow, ("Restore Station", "Burger", 3, []));
+        await _page.GotoAsync($"{_kitchen.HttpAddress}?station=Restore%20Station");
+        var burger = Card("Burger", modifiers: null);
+        await Expect(burger.Locator(".open-quantity")).ToHaveTextAsync("5");
+
+        // The database comes back from a backup taken before the second order: its events and its batch go back.
+        await database.ExecuteAsync($"""
+            DELETE FROM kitchen_events WHERE id > {restoredTo};
+            ALTER TABLE kitchen_events ALTER COLUMN id RESTART WITH {restoredTo + 1};
+            UPDATE batch_items SET open_quantity = 2 WHERE station = 'Restore Station';
+            """);
+
+        await Expect(burger.Locator(".open-quantity")).ToHaveTextAsync("2", new() { Timeout = 15_000 });
+        await Expect(_page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
     }
 
     private ILocator Card(string item, string? modifiers)

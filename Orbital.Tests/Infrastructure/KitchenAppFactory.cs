@@ -45,11 +45,21 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
             configure);
     }
 
-    /// <summary>Starts a kitchen again where a stopped one ran: same database, same addresses, as after a restart.</summary>
-    public static Task<KitchenAppFactory> RestartAsync(KitchenAppFactory stopped)
-        => StartOnKestrelAsync(stopped._connectionString, stopped.HttpAddress!, stopped.GrpcAddress!, stopped._configure);
+    /// <summary>
+    /// Starts the kitchen on Kestrel against <paramref name="connectionString"/>; without waiting for its schema
+    /// when PostgreSQL is meant to be down at first.
+    /// </summary>
+    public static Task<KitchenAppFactory> StartOnKestrelAsync(string connectionString, Action<IWebHostBuilder>? configure, bool waitForSchema)
+    {
+        var (http, grpc) = TwoFreePorts();
+        return StartOnKestrelAsync(connectionString, new Uri($"http://127.0.0.1:{http}"), new Uri($"http://127.0.0.1:{grpc}"), configure, waitForSchema);
+    }
 
-    private static async Task<KitchenAppFactory> StartOnKestrelAsync(string connectionString, Uri http, Uri grpc, Action<IWebHostBuilder>? configure)
+    /// <summary>Starts a kitchen again where a stopped one ran: same database, same addresses, as after a restart.</summary>
+    public static Task<KitchenAppFactory> RestartAsync(KitchenAppFactory stopped, bool waitForSchema = true)
+        => StartOnKestrelAsync(stopped._connectionString, stopped.HttpAddress!, stopped.GrpcAddress!, stopped._configure, waitForSchema);
+
+    private static async Task<KitchenAppFactory> StartOnKestrelAsync(string connectionString, Uri http, Uri grpc, Action<IWebHostBuilder>? configure, bool waitForSchema = true)
     {
         var factory = new KitchenAppFactory(connectionString, builder =>
         {
@@ -63,6 +73,11 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
         };
         factory.UseKestrel();
         factory.StartServer();
+        if (!waitForSchema)
+        {
+            return factory;
+        }
+
         var schema = factory.Services.GetRequiredService<KitchenSchemaState>();
         await Eventually.HoldsAsync(() => Task.FromResult(schema.IsReady), "the kitchen schema is applied", TimeSpan.FromSeconds(60));
         return factory;

@@ -37,9 +37,20 @@ public sealed class LocalPostgresServer : IAsyncLifetime
             ?? throw new InvalidOperationException("PostgreSQL's initdb, postgres and pg_ctl are needed (apt-get install postgresql).");
         _directory = new LocalPostgresDataDirectory(Path.Combine(_root, "data"), binaries, Environment.IsPrivilegedProcess ? "postgres" : null);
         await _directory.PrepareAsync(_password, NullLogger.Instance, CancellationToken.None);
+        await StartAsync();
+    }
 
+    /// <summary>Starts the server on its port and data (again, after <see cref="StopAsync"/>), and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        if (_server is { HasExited: false } || _directory is null)
+        {
+            return;
+        }
+
+        _server?.Dispose();
         var (command, arguments) = _directory.CommandFor(
-            binaries.Postgres,
+            _directory.Binaries.Postgres,
             ["-D", _directory.Path, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300", "-c", "fsync=off"]);
         _server = Process.Start(new ProcessStartInfo(command, arguments)
         {

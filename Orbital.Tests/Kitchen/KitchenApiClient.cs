@@ -8,9 +8,11 @@ using Orbital.Tests.Infrastructure;
 namespace Orbital.Tests.Kitchen;
 
 /// <summary>The REST API as a station screen uses it, plus order submission over gRPC.</summary>
-internal sealed class KitchenApiClient(HttpClient http, OrderIntake.OrderIntakeClient intake)
+internal sealed class KitchenApiClient(HttpClient http, OrderIntake.OrderIntakeClient intake) : IDisposable
 {
     public HttpClient Http => http;
+
+    public void Dispose() => http.Dispose();
 
     public static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Orbital.KitchenBatch.Options;
+namespace Orbital.KitchenBatch.Events;
 
 /// <summary>How kitchen events reach screens (section <c>KitchenEvents</c>).</summary>
 public sealed class KitchenEventOptions

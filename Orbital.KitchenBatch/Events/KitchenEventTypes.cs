@@ -1,4 +1,4 @@
-namespace Orbital.KitchenBatch.Model;
+namespace Orbital.KitchenBatch.Events;
 
 /// <summary>The kinds of kitchen events, as they appear in the SSE stream's <c>event:</c> field.</summary>
 public static class KitchenEventTypes
@@ -17,4 +17,10 @@ public static class KitchenEventTypes
 
     /// <summary>Every line of an order is cooked: it can be packed.</summary>
     public const string OrderReady = "order.ready";
+
+    /// <summary>The stream is alive (never stored; no id).</summary>
+    public const string Heartbeat = "heartbeat";
+
+    /// <summary>The screen's state is not the kitchen's any more: reload a snapshot (never stored).</summary>
+    public const string Reset = "reset";
 }

@@ -1,4 +1,4 @@
-namespace Orbital.KitchenBatch.Services;
+namespace Orbital.KitchenBatch.Events;
 
 /// <summary>
 /// Wakes the event stream when this process committed kitchen events, so screens see them at once; the stream

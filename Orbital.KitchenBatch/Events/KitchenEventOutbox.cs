@@ -2,8 +2,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Orbital.KitchenBatch.Data;
 using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Services;
 
-namespace Orbital.KitchenBatch.Services;
+namespace Orbital.KitchenBatch.Events;
 
 /// <summary>
 /// Collects the events of one kitchen transaction and writes them as its last step. Event ids come from a

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Events.Payloads;
+using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Services;
+
+namespace Orbital.KitchenBatch.Events;
+
+/// <summary>
+/// What one screen receives on <c>/api/events</c>: first a heartbeat with the reconnection hint (so a browser that
+/// connects while the kitchen starts gets a 200 and keeps its connection), heartbeats until the schema is ready,
+/// then a replay from the table of everything after its <c>Last-Event-ID</c>, then the live feed, skipping what the
+/// replay sent. A <c>Last-Event-ID</c> ahead of the newest event (a restored or recreated database) gets a
+/// <c>reset</c> instead of a replay, and so does every screen when the dispatcher sees the table go back. The
+/// stream ends when the kitchen stops, so shutdown never waits for screens, and when the database fails, so the
+/// browser reconnects (and replays) when it is back.
+/// </summary>
+public sealed partial class KitchenEventFeed(
+    KitchenEventStream stream,
+    KitchenEventReader reader,
+    KitchenSchemaState schema,
+    IOptions<KitchenEventOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<KitchenEventFeed> logger)
+{
+    private readonly KitchenEventOptions _options = options.Value;
+
+    /// <param name="station">The station the screen shows, or null for every event.</param>
+    /// <param name="lastEventId">The last event the screen has; null for a screen that starts now.</param>
+    /// <param name="cutOff">Aborts the screen's connection when it falls too far behind.</param>
+    /// <param name="aborted">The screen went away.</param>
+    public async IAsyncEnumerable<SseItem<string>> ReadAsync(string? station, long? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken aborted)
+    {
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        await using var items = Items(station, lastEventId, cutOff, ending.Token).GetAsyncEnumerator(ending.Token);
+        while (true)
+        {
+            try
+            {
+                if (!await items.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (OperationCanceledException) when (ending.IsCancellationRequested)
+            {
+                // The screen went away or the kitchen stops: end the response cleanly.
+                yield break;
+            }
+            catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+            {
+                // End the stream rather than fail it: the browser reconnects after its retry delay and replays.
+                LogDatabaseUnavailable(logger, ex);
+                yield break;
+            }
+
+            yield return items.Current;
+        }
+    }
+
+    private async IAsyncEnumerable<SseItem<string>> Items(string? station, long? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The first item tells the browser how soon to reconnect, and that the stream is live.
+        yield return Heartbeat(_options.ReconnectDelay);
+        while (!schema.IsReady)
+        {
+            await Task.WhenAny(schema.Ready, Task.Delay(_options.HeartbeatInterval, time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!schema.IsReady)
+            {
+                yield return Heartbeat(null);
+            }
+        }
+
+        var newest = await reader.LastIdAsync(cancellationToken);
+        var lastSent = lastEventId ?? newest;
+        if (lastSent > newest)
+        {
+            yield return Reset(newest, $"the last event id {lastSent} is ahead of the kitchen's newest, {newest}: its database was restored or recreated");
+            lastSent = newest;
+        }
+
+        // Replay from the table first (a long replay must not fill the live buffer), then subscribe, then replay
+        // once more what was committed meanwhile; from then on the live feed, skipping what was replayed.
+        await foreach (var replayed in ReplayAsync(station, lastSent, cancellationToken))
+        {
+            lastSent = replayed.Id;
+            yield return ToItem(replayed);
+        }
+
+        using var subscription = stream.Subscribe(station, cutOff);
+        await foreach (var replayed in ReplayAsync(station, lastSent, cancellationToken))
+        {
+            lastSent = replayed.Id;
+            yield return ToItem(replayed);
+        }
+
+        while (true)
+        {
+            var next = await NextAsync(subscription, cancellationToken);
+            if (next.Closed)
+            {
+                // Cut off for falling behind (the connection is being aborted): the screen reconnects and replays.
+                yield break;
+            }
+
+            if (next.Event is null)
+            {
+                yield return Heartbeat(null);
+            }
+            else if (next.Event.Type == KitchenEventTypes.Reset)
+            {
+                lastSent = next.Event.Id;
+                yield return Reset(lastSent, "the kitchen's events went back (its database was restored or recreated)");
+            }
+            else if (next.Event.Id > lastSent)
+            {
+                lastSent = next.Event.Id;
+                yield return ToItem(next.Event);
+            }
+        }
+    }
+
+    /// <summary>The next live event; none when the heartbeat interval passed quietly; closed when the feed ended.</summary>
+    private async Task<(KitchenEvent? Event, bool Closed)> NextAsync(KitchenEventSubscription subscription, CancellationToken cancellationToken)
+    {
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        quiet.CancelAfter(_options.HeartbeatInterval);
+        try
+        {
+            return (await subscription.Events.ReadAsync(quiet.Token), false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, false);
+        }
+        catch (Exception ex) when (ex is ChannelClosedException or SubscriberTooSlowException)
+        {
+            return (null, true);
+        }
+    }
+
+    private async IAsyncEnumerable<KitchenEvent> ReplayAsync(string? station, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var page = await reader.ReadAfterAsync(after, station, _options.PageSize, cancellationToken);
+            foreach (var kitchenEvent in page)
+            {
+                yield return kitchenEvent;
+                after = kitchenEvent.Id;
+            }
+
+            if (page.Count < _options.PageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static SseItem<string> ToItem(KitchenEvent kitchenEvent)
+        => new(kitchenEvent.Payload, kitchenEvent.Type) { EventId = kitchenEvent.Id.ToString(CultureInfo.InvariantCulture) };
+
+    private SseItem<string> Heartbeat(TimeSpan? reconnect)
+        => new(JsonSerializer.Serialize(new HeartbeatPayload(time.GetUtcNow()), KitchenJson.Options), KitchenEventTypes.Heartbeat) { ReconnectionInterval = reconnect };
+
+    /// <summary>Carries the newest id as its own, so a browser's next reconnect resumes from there.</summary>
+    private static SseItem<string> Reset(long lastEventId, string reason)
+        => new(JsonSerializer.Serialize(new ResetPayload(lastEventId, reason), KitchenJson.Options), KitchenEventTypes.Reset)
+        {
+            EventId = lastEventId.ToString(CultureInfo.InvariantCulture),
+        };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A screen's event stream ended: the kitchen database is unavailable; the screen reconnects and replays")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception);
+}
