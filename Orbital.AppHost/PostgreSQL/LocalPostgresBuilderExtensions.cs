@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orbital.AppHost.Hosting;
 
@@ -45,13 +46,9 @@ public static class LocalPostgresBuilderExtensions
 
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, cancellationToken) =>
         {
+            var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
             var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
-            await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var databaseName in server.Databases.Values)
-            {
-                await CreateDatabaseIfMissingAsync(connection, databaseName, cancellationToken).ConfigureAwait(false);
-            }
+            await CreateDatabasesAsync(connectionString!, server.Databases.Values, logger, cancellationToken).ConfigureAwait(false);
         });
 
         var healthCheckKey = $"{name}_check";
@@ -116,6 +113,35 @@ public static class LocalPostgresBuilderExtensions
     public static string DefaultDataDirectory(string name) => Environment.IsPrivilegedProcess
         ? Path.Combine("/var/lib/orbital", name)
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "orbital", name);
+
+    /// <summary>
+    /// Creates the databases that are missing. Retried for a while: after a restart from the dashboard the server
+    /// can be reported ready a moment before it takes connections (or while the one it replaces dies), and a
+    /// failure here would be kept as the server's readiness, refusing every dependent's start from then on.
+    /// </summary>
+    private static async Task CreateDatabasesAsync(string connectionString, IEnumerable<string> databases, ILogger logger, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var databaseName in databases)
+                {
+                    await CreateDatabaseIfMissingAsync(connection, databaseName, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (NpgsqlException ex) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogInformation("The server does not take connections yet ({Message}); trying again", ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     private static async Task CreateDatabaseIfMissingAsync(NpgsqlConnection connection, string databaseName, CancellationToken cancellationToken)
     {

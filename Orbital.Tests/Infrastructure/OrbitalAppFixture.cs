@@ -1,6 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orbital.Tests.MongoDB;
 
 namespace Orbital.Tests.Infrastructure;
@@ -43,9 +45,25 @@ public sealed class OrbitalAppFixture : DistributedAppFixture
         }
     }
 
+    /// <summary>Whether retry waits are shortened (tests); false runs the services with the production timings (chaos runs).</summary>
+    public bool ShortRetries { get; init; } = true;
+
+    /// <summary>Whether the resources' console output is also logged by this process (it is always kept in files).</summary>
+    public bool ResourceLogsOnConsole { get; init; } = true;
+
     protected override void ConfigureBuilder(IDistributedApplicationTestingBuilder builder)
     {
         base.ConfigureBuilder(builder);
+        if (!ResourceLogsOnConsole)
+        {
+            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        }
+
+        if (!ShortRetries)
+        {
+            return;
+        }
+
         var orderService = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "order-management"));
         orderService
             .WithEnvironment("Backoff__Maximum", "00:00:02")

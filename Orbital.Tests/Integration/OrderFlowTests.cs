@@ -74,6 +74,19 @@ public sealed class OrderFlowTests(OrbitalAppFixture app)
     }
 
     [Fact]
+    public async Task After_PostgreSQL_is_stopped_and_started_the_kitchen_can_be_restarted_and_orders_flow()
+    {
+        await app.StopResourceAsync("postgres");
+        await app.StartResourceAsync("postgres");
+        await app.StopResourceAsync("kitchen-batch");
+        await app.StartResourceAsync("kitchen-batch");
+
+        await app.Platform.InsertAsync(Orders.Document("flow-after-postgres-restart"));
+
+        await ArrivedExactlyOnceAsync(["flow-after-postgres-restart"], s_arrival);
+    }
+
+    [Fact]
     public async Task Orders_survive_MongoDB_becoming_unreachable_for_a_while()
     {
         if (!app.Mongo.CanSimulateOutage)

@@ -1,9 +1,35 @@
+using System.Globalization;
 using Orbital.Benchmarks;
+using Orbital.Benchmarks.Chaos;
 
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- [payload] [pipeline] [--orders N]
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- chaos [--orders N] [--rate R] [--short] [--report FILE]
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+if (args.Contains("chaos"))
+{
+    var quick = args.Contains("--short");
+    var settings = new ChaosSettings(
+        Orders: int.Parse(Option("--orders") ?? (quick ? "500" : "5000"), CultureInfo.InvariantCulture),
+        OrdersPerSecond: double.Parse(Option("--rate") ?? (quick ? "4" : "25"), CultureInfo.InvariantCulture),
+        Screens: 20,
+        FaultInterval: TimeSpan.FromSeconds(15),
+        Outage: TimeSpan.FromSeconds(10),
+        OneOfEach: quick);
+    var result = await new ChaosRun(settings).RunAsync();
+    var report = ChaosReport.Format(result, "dotnet run -c Release --project bench/Orbital.Benchmarks -- " + string.Join(' ', args));
+    Console.WriteLine(report);
+    if (Option("--report") is { } file)
+    {
+        await File.WriteAllTextAsync(file, report);
+    }
+
+    return result.Passed ? 0 : 1;
+}
+
 var runPayload = args.Length == 0 || args.Contains("payload");
 var runPipeline = args.Length == 0 || args.Contains("pipeline");
-var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(int.Parse).FirstOrDefault(2000);
+var orders = int.Parse(Option("--orders") ?? "2000", CultureInfo.InvariantCulture);
 
 Console.WriteLine(MachineInfo.Describe());
 if (runPayload)
@@ -15,3 +41,5 @@ if (runPipeline)
 {
     Console.WriteLine(await PipelineBenchmark.RunAsync(orders));
 }
+
+return 0;

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MongoDB.Driver;
+using Orbital.Tests.Infrastructure;
+
+namespace Orbital.Benchmarks.Chaos;
+
+/// <summary>
+/// The whole app through the AppHost, under faults: the platform writes orders at a steady rate with the MongoDB
+/// driver while screens follow <c>/api/events</c> like browsers, and every few seconds something fails (a service
+/// killed, PostgreSQL stopped, MongoDB unreachable, change history lost). At the end every order must be in the
+/// kitchen exactly once, every screen must have seen every event exactly once and in order, and the order service
+/// must hold nothing.
+/// </summary>
+internal sealed class ChaosRun(ChaosSettings settings)
+{
+    private static readonly FaultKind[] s_kinds = Enum.GetValues<FaultKind>();
+
+    public async Task<ChaosResult> RunAsync()
+    {
+        // Production timings: the services retry from 1 s to 60 s, as they would in a kitchen.
+        await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false };
+        await app.InitializeAsync();
+        var kitchen = app.GetEndpoint("kitchen-batch", "http");
+        using var stopScreens = new CancellationTokenSource();
+        var screens = Enumerable.Range(0, settings.Screens).Select(_ => new ChaosScreen(kitchen)).ToList();
+        var screenTasks = screens.Select(s => Task.Run(() => s.RunAsync(stopScreens.Token))).ToList();
+
+        var startedAt = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var written = new Dictionary<string, DateTime>();
+        var writer = Task.Run(() => WriteAsync(app, written, clock));
+        var faults = await InjectAsync(app, writer);
+        await writer;
+        var writeSpan = clock.Elapsed;
+
+        var received = await SettleAsync(app, written.Keys.ToList(), settings.SettleTimeout);
+        var events = await EventIdsAsync(app);
+        await Task.WhenAll(screens.Select(s => WaitForAsync(() => s.LastId >= (events.Count == 0 ? 0 : events[^1]), settings.SettleTimeout)));
+        await stopScreens.CancelAsync();
+        await Task.WhenAll(screenTasks);
+
+        foreach (var fault in faults)
+        {
+            var next = written.Where(w => w.Value >= fault.EndedAt && received.ContainsKey(w.Key)).OrderBy(w => w.Value).FirstOrDefault();
+            fault.Recovery = next.Key is null ? null : received[next.Key] - fault.EndedAt;
+        }
+
+        var rows = await app.Kitchen.OrderRowCountsAsync(written.Keys.ToList());
+        return new ChaosResult(
+            settings,
+            app.Mongo.Description,
+            startedAt,
+            writeSpan,
+            faults,
+            Written: written.Count,
+            Lost: written.Keys.Count(id => !rows.ContainsKey(id)),
+            Duplicated: rows.Count(r => r.Value > 1),
+            Events: events,
+            Screens: [.. screens.Select(s => ScreenResult.Of(s, events))],
+            OrderServiceHealth: await HealthAsync(app));
+    }
+
+    /// <summary>Orders at a steady rate, each retried until MongoDB takes it, as the platform would.</summary>
+    private async Task WriteAsync(OrbitalAppFixture app, Dictionary<string, DateTime> written, Stopwatch clock)
+    {
+        var generator = new PlatformOrderGenerator(seed: 11);
+        var interval = TimeSpan.FromSeconds(1.0 / settings.OrdersPerSecond);
+        for (var i = 0; i < settings.Orders; i++)
+        {
+            var due = interval * i;
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var document = generator.Next($"chaos-{i:D5}");
+            while (true)
+            {
+                try
+                {
+                    await app.Platform.Orders.InsertOneAsync(document);
+                    break;
+                }
+                catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
+                {
+                    break; // the insert went through before the connection dropped
+                }
+                catch (Exception ex) when (ex is MongoException or TimeoutException)
+                {
+                    await Task.Delay(250);
+                }
+            }
+
+            lock (written)
+            {
+                written[document["OtterOrderId"].AsString] = DateTime.UtcNow;
+            }
+        }
+    }
+
+    /// <summary>A fault every interval while orders are written (or once of each kind for a short run).</summary>
+    private async Task<List<Fault>> InjectAsync(OrbitalAppFixture app, Task writer)
+    {
+        var injector = new FaultInjector(app, settings.Outage);
+        var faults = new List<Fault>();
+        while (true)
+        {
+            if (settings.OneOfEach ? faults.Count == s_kinds.Length : writer.IsCompleted)
+            {
+                return faults;
+            }
+
+            // A short run injects one fault of each kind, even if the last ones come after the writing ended.
+            var wait = Task.Delay(settings.FaultInterval);
+            if (await Task.WhenAny(wait, writer) == writer && !settings.OneOfEach)
+            {
+                return faults;
+            }
+
+            await wait;
+
+            var kind = s_kinds[faults.Count % s_kinds.Length];
+            Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} fault {faults.Count + 1}: {kind}");
+            faults.Add(await injector.InjectAsync(faults.Count + 1, kind));
+        }
+    }
+
+    private static async Task<Dictionary<string, DateTime>> SettleAsync(OrbitalAppFixture app, List<string> ids, TimeSpan timeout)
+    {
+        Dictionary<string, DateTime> received = [];
+        await WaitForAsync(async () => (received = await app.Kitchen.ReceivedAtAsync(ids)).Count == ids.Count, timeout);
+        return received;
+    }
+
+    private static async Task<List<long>> EventIdsAsync(OrbitalAppFixture app)
+    {
+        var ids = await app.Kitchen.ScalarAsync<string>("SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM kitchen_events");
+        return ids.Length == 0 ? [] : [.. ids.Split(',').Select(id => long.Parse(id, CultureInfo.InvariantCulture))];
+    }
+
+    private static async Task<JsonElement> HealthAsync(OrbitalAppFixture app)
+    {
+        using var client = app.CreateHttpClient("order-management");
+        return JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement.Clone();
+    }
+
+    private static Task WaitForAsync(Func<bool> condition, TimeSpan timeout) => WaitForAsync(() => Task.FromResult(condition()), timeout);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The app is still recovering; ask again.
+            }
+
+            await Task.Delay(500);
+        }
+    }
+}
+
+/// <summary>How a chaos run is shaped.</summary>
+internal sealed record ChaosSettings(int Orders, double OrdersPerSecond, int Screens, TimeSpan FaultInterval, TimeSpan Outage, bool OneOfEach)
+{
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>What one screen saw against what the kitchen's event table holds.</summary>
+internal sealed record ScreenResult(int Received, int Duplicates, int OutOfOrder, int Missing, int Connections, int Refusals, int Resets)
+{
+    public bool Perfect => Duplicates == 0 && OutOfOrder == 0 && Missing == 0 && Refusals == 0 && Resets == 0;
+
+    public static ScreenResult Of(ChaosScreen screen, IReadOnlyList<long> events)
+    {
+        var received = screen.Received;
+        var outOfOrder = received.Zip(received.Skip(1)).Count(pair => pair.Second <= pair.First);
+        var distinct = received.ToHashSet();
+        return new ScreenResult(
+            received.Count,
+            received.Count - distinct.Count,
+            outOfOrder,
+            events.Count(id => !distinct.Contains(id)),
+            screen.Connections,
+            screen.Refusals,
+            screen.Resets);
+    }
+}
+
+/// <summary>Everything a chaos run found.</summary>
+internal sealed record ChaosResult(
+    ChaosSettings Settings,
+    string MongoDB,
+    DateTime StartedAt,
+    TimeSpan WriteSpan,
+    IReadOnlyList<Fault> Faults,
+    int Written,
+    int Lost,
+    int Duplicated,
+    IReadOnlyList<long> Events,
+    IReadOnlyList<ScreenResult> Screens,
+    JsonElement OrderServiceHealth)
+{
+    /// <summary>The order service is healthy and holds no order.</summary>
+    public bool OrderServiceHoldsNothing
+    {
+        get
+        {
+            var listener = OrderServiceHealth.GetProperty("checks").GetProperty("order-listener");
+            var held = listener.TryGetProperty("data", out var data) && data.TryGetProperty("heldOrder", out _);
+            return OrderServiceHealth.GetProperty("status").GetString() == "Healthy" && !held;
+        }
+    }
+
+    public bool Passed => Lost == 0 && Duplicated == 0 && Screens.All(s => s.Perfect) && OrderServiceHoldsNothing;
+}
