@@ -29,6 +29,12 @@ if (args.Contains("chaos"))
 
 var runPayload = args.Length == 0 || args.Contains("payload");
 var runPipeline = args.Length == 0 || args.Contains("pipeline");
+if (args.Length > 0 && !runPayload && !runPipeline)
+{
+    Console.Error.WriteLine("usage: [payload] [pipeline] [--orders N] | chaos [--orders N] [--rate R] [--short] [--report FILE]");
+    return 2;
+}
+
 var orders = int.Parse(Option("--orders") ?? "2000", CultureInfo.InvariantCulture);
 
 Console.WriteLine(MachineInfo.Describe());
