@@ -10,14 +10,26 @@ var plan = HostingPlan.Resolve(builder.Configuration, builder.ExecutionContext.I
 var orders = builder.AddOrdersDatabase(plan.MongoDB, machine);
 var kitchenDatabase = builder.AddKitchenDatabase(plan.PostgreSQL, machine);
 
+// The kitchen's secrets: generated once for development (kept in the AppHost's user secrets), asked for on deploy.
+var managerKey = builder.AddSecretKey("kitchen-manager-key");
+var intakeKey = builder.AddSecretKey("kitchen-intake-key");
+
+// Screens reach the kitchen's HTTP endpoint (board, REST, SSE) from outside, behind device tokens; its gRPC
+// endpoint stays internal, behind the intake key.
 var kitchen = builder.AddProject<Projects.Orbital_KitchenBatch>("kitchen-batch")
     .WithDependency(kitchenDatabase, plan.PostgreSQL)
+    .WithEnvironment("Kitchen__Auth__ManagerKey", managerKey)
+    .WithEnvironment("Kitchen__Auth__IntakeKey", intakeKey)
+    .WithEnvironment("Health__DetailsKey", managerKey)
+    .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 // The order service does not wait for the kitchen: it holds each order and retries until the kitchen answers.
 builder.AddProject<Projects.Orbital_OrderManagement>("order-management")
     .WithDependency(orders, plan.MongoDB)
     .WithReference(kitchen)
+    .WithEnvironment("KitchenForwarding__IntakeKey", intakeKey)
+    .WithEnvironment("Health__DetailsKey", managerKey)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using Orbital.KitchenBatch.Apis;
 using Orbital.KitchenBatch.Extensions;
 using Orbital.KitchenBatch.Grpc;
+using Orbital.KitchenBatch.Security;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,8 +13,13 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseApiBodyLimit();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();
@@ -27,6 +33,7 @@ app.MapStationsApi();
 app.MapBatchItemsApi();
 app.MapOrdersApi();
 app.MapKitchenEventsApi();
+app.MapDevicesApi();
 app.MapGrpcService<OrderIntakeService>();
 
 app.Run();

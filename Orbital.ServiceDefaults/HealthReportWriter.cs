@@ -1,16 +1,22 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Writes a health report as JSON: the overall status and, per check, its status and description.
+/// Writes a health report as JSON: the overall status and, per check, its status and description. The details
+/// (which name hosts, ports and errors) go only to callers on this machine or presenting the details key
+/// (<c>Health:DetailsKey</c>, which the AppHost sets to the kitchen's manager key); anyone else gets the status.
 /// Exceptions are reduced to their message; stack traces stay in the logs.
 /// </summary>
 public static class HealthReportWriter
 {
+    /// <summary>The configuration key of the secret that unlocks the details for remote callers.</summary>
+    public const string DetailsKeySetting = "Health:DetailsKey";
+
     // The report is JSON read by operators and probes, never embedded in HTML: keep quotes and apostrophes readable.
     private static readonly JsonWriterOptions s_options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -21,6 +27,11 @@ public static class HealthReportWriter
         ArgumentNullException.ThrowIfNull(report);
 
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (!MayReadDetails(context))
+        {
+            await context.Response.WriteAsync($$"""{"status":"{{report.Status}}"}""", context.RequestAborted);
+            return;
+        }
 
         using var buffer = new MemoryStream();
         await using (var json = new Utf8JsonWriter(buffer, s_options))
@@ -53,6 +64,24 @@ public static class HealthReportWriter
         }
 
         await context.Response.Body.WriteAsync(buffer.ToArray(), context.RequestAborted);
+    }
+
+    /// <summary>A caller on this machine (the orchestrator, an operator's shell), or one that presents the details key.</summary>
+    private static bool MayReadDetails(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is null || System.Net.IPAddress.IsLoopback(remote))
+        {
+            return true;
+        }
+
+        var key = context.RequestServices.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?[DetailsKeySetting];
+        var header = context.Request.Headers.Authorization.ToString();
+        return !string.IsNullOrEmpty(key)
+               && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+               && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                   System.Text.Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()),
+                   System.Text.Encoding.UTF8.GetBytes(key));
     }
 
     /// <summary>Times as ISO 8601, numbers as numbers, everything else as its invariant text.</summary>

@@ -13,20 +13,35 @@ public static class MongoDBReplicaSetExtensions
     private const string Image = "mongo";
     private const string ImageTag = "8.0";
 
-    /// <summary>Adds the <c>mongo</c> container as a one-node replica set with a data volume.</summary>
+    /// <summary>
+    /// Adds the <c>mongo</c> container as a one-node replica set with a data volume and access control: a root user
+    /// (parameter <c>{name}-username</c>, <c>orbital</c> by default) with a generated secret password
+    /// (<c>{name}-password</c>). A replica set with access control needs a key file for its members; the container
+    /// writes a random one before it starts.
+    /// </summary>
     public static IResourceBuilder<MongoDBContainerResource> AddMongoDBContainer(this IDistributedApplicationBuilder builder, string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var server = new MongoDBContainerResource(name);
+        var userName = builder.AddParameter($"{name}-username", "orbital", publishValueAsDefault: true);
+        var password = builder.AddSecretKey($"{name}-password");
+        var server = new MongoDBContainerResource(name, userName.Resource, password.Resource);
         return builder.AddResource(server)
             .WithImage(Image, ImageTag)
             .WithImageRegistry("docker.io")
             .WithEndpoint(targetPort: MongoDBContainerResource.ContainerPort, name: "tcp", scheme: "tcp")
-            .WithArgs("--replSet", IMongoDBServerResource.ReplicaSetName, "--bind_ip_all")
+            .WithEnvironment("MONGO_INITDB_ROOT_USERNAME", userName)
+            .WithEnvironment("MONGO_INITDB_ROOT_PASSWORD", password)
+            .WithEntrypoint("bash")
+            .WithArgs("-c", KeyFileThenMongod)
             .WithVolume($"orbital-{name}-data", "/data/db")
             .WithReplicaSetHealthCheck();
     }
+
+    /// <summary>The container's command: a fresh member key file (only this one member reads it), then the image's own entrypoint.</summary>
+    internal const string KeyFileThenMongod =
+        "head -c 756 /dev/urandom | base64 > /tmp/orbital-mongodb.key && chmod 400 /tmp/orbital-mongodb.key && chown mongodb:mongodb /tmp/orbital-mongodb.key && "
+        + "exec docker-entrypoint.sh mongod --replSet " + IMongoDBServerResource.ReplicaSetName + " --bind_ip_all --keyFile /tmp/orbital-mongodb.key";
 
     /// <summary>Adds <paramref name="mongodPath"/> as a one-node replica set on 127.0.0.1, keeping its data in <paramref name="dataDirectory"/>.</summary>
     public static IResourceBuilder<MongoDBExecutableResource> AddLocalMongoDB(

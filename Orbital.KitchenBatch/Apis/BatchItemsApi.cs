@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orbital.KitchenBatch.Model.Views;
+using Orbital.KitchenBatch.Security;
 using Orbital.KitchenBatch.Services;
 
 namespace Orbital.KitchenBatch.Apis;
@@ -9,17 +10,19 @@ public static class BatchItemsApi
 {
     public static IEndpointRouteBuilder MapBatchItemsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/batch-items").WithTags("Batch items");
+        var api = app.MapGroup("/api/batch-items").WithTags("Batch items").RequireAuthorization();
 
         api.MapGet("/{id:long}", GetBatchItem)
             .WithName("GetBatchItem")
             .WithSummary("Gets a batch item and the open order lines it serves, in the order completions go to them.");
 
         api.MapPost("/{id:long}/start", StartBatchItem)
+            .RequireRateLimiting(KitchenRateLimits.Writes)
             .WithName("StartBatchItem")
             .WithSummary("Starts cooking some of a batch item's open demand.");
 
         api.MapPost("/{id:long}/complete", CompleteBatchItem)
+            .RequireRateLimiting(KitchenRateLimits.Writes)
             .WithName("CompleteBatchItem")
             .WithSummary("Completes some of a batch item; the oldest open order lines get them first.");
 
@@ -28,6 +31,11 @@ public static class BatchItemsApi
 
     public static async Task<Results<Ok<BatchItemDetailView>, ProblemHttpResult>> GetBatchItem(long id, [AsParameters] KitchenServices services)
     {
+        if (await RefusedAsync(id, services) is { } refused)
+        {
+            return refused;
+        }
+
         var item = await services.Queries.BatchItemAsync(id, services.CancellationToken);
         return item is null ? ApiProblems.NotFound(NoSuchBatchItem(id)) : TypedResults.Ok(item);
     }
@@ -40,6 +48,11 @@ public static class BatchItemsApi
         if (request.Validate() is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await RefusedAsync(id, services) is { } refused)
+        {
+            return refused;
         }
 
         var result = await services.Batches.StartAsync(id, request.Quantity!.Value, services.CancellationToken);
@@ -56,6 +69,11 @@ public static class BatchItemsApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (await RefusedAsync(id, services) is { } refused)
+        {
+            return refused;
+        }
+
         var result = await services.Batches.CompleteAsync(id, request.Quantity!.Value, services.CancellationToken);
         return Respond(id, result, done => TypedResults.Ok(new CompletionResponse(done.BatchItem!, done.ReadyOrders)));
     }
@@ -68,6 +86,18 @@ public static class BatchItemsApi
         }
 
         return result.Refusal is { } refusal ? ApiProblems.Conflict(refusal.Reason) : done(result);
+    }
+
+    /// <summary>404 for no such batch item, 403 when it is another station's than the calling device's; null when allowed.</summary>
+    private static async Task<ProblemHttpResult?> RefusedAsync(long id, KitchenServices services)
+    {
+        var station = await services.Queries.BatchItemStationAsync(id, services.CancellationToken);
+        if (station is null)
+        {
+            return ApiProblems.NotFound(NoSuchBatchItem(id));
+        }
+
+        return services.Caller.MayActOn(station) ? null : ApiProblems.OtherStation(services.Caller.Station, station);
     }
 
     private static string NoSuchBatchItem(long id) => $"No batch item has id {id}. GET /api/stations/{{station}}/batch-items lists a station's.";

@@ -1,20 +1,25 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orbital.KitchenBatch.Events;
+using Orbital.KitchenBatch.Security;
 
 namespace Orbital.KitchenBatch.Apis;
 
 /// <summary>
 /// <c>GET /api/events</c>: every kitchen change as a server-sent event, typed (<c>event:</c>) and numbered
 /// (<c>id:</c>). A screen that reconnects with <c>Last-Event-ID</c> (the header, or <c>?lastEventId=</c> where a
-/// client cannot set headers) is replayed exactly what it missed; <see cref="KitchenEventFeed"/> says how.
+/// client cannot set headers) is replayed exactly what it missed; <see cref="KitchenEventFeed"/> says how. Needs a
+/// token (a browser's <c>EventSource</c> sends the sign-in cookie, or uses <c>?access_token=</c>); a station's device
+/// gets its station's stream; streams are capped per token and in total.
 /// </summary>
 public static class KitchenEventsApi
 {
     public static IEndpointRouteBuilder MapKitchenEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/events", StreamEvents)
+            .RequireAuthorization()
             .WithName("StreamKitchenEvents")
             .WithSummary("Streams kitchen events as server-sent events, optionally for one station, replaying from Last-Event-ID.")
             .WithTags("Events");
@@ -23,13 +28,18 @@ public static class KitchenEventsApi
 
     public static Results<ServerSentEventsResult<string>, ProblemHttpResult> StreamEvents(
         HttpContext context,
+        ClaimsPrincipal user,
         [FromQuery] string? station,
         [FromQuery] string? lastEventId,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
-        [FromServices] KitchenEventFeed feed)
+        [FromServices] KitchenEventFeed feed,
+        [FromServices] EventStreamLimiter limiter,
+        [FromServices] DeviceRegistry devices)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(limiter);
+        ArgumentNullException.ThrowIfNull(devices);
 
         var resumeFrom = lastEventIdHeader ?? lastEventId;
         long? after = null;
@@ -46,9 +56,30 @@ public static class KitchenEventsApi
             after = parsed;
         }
 
+        // A station's device sees its station (and what concerns every screen), whatever it asks for.
+        var caller = KitchenCaller.From(user);
+        var forStation = string.IsNullOrWhiteSpace(station) ? caller.Station : station;
+        if (forStation is not null && !caller.MayActOn(forStation))
+        {
+            return ApiProblems.OtherStation(caller.Station, forStation);
+        }
+
+        if (limiter.TryAcquire(caller.Subject, out var refused) is not { } lease)
+        {
+            context.Response.Headers.RetryAfter = "10";
+            return TypedResults.Problem(
+                detail: refused == StatusCodes.Status429TooManyRequests
+                    ? "This token holds as many event streams as it may; close one, or retry later."
+                    : "The kitchen serves as many event streams as it can; retry later.",
+                statusCode: refused,
+                title: "Too many event streams");
+        }
+
+        context.Response.RegisterForDispose(lease);
+
         // Proxies such as nginx would otherwise hold events back to fill their buffers.
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        var forStation = string.IsNullOrWhiteSpace(station) ? null : station;
-        return TypedResults.ServerSentEvents(feed.ReadAsync(forStation, after, context.Abort, context.RequestAborted));
+        var revoked = caller.DeviceId is { } device ? devices.Revoked(device) : CancellationToken.None;
+        return TypedResults.ServerSentEvents(feed.ReadAsync(forStation, after, context.Abort, revoked, context.RequestAborted));
     }
 }

@@ -8,7 +8,7 @@ public static class OrdersApi
 {
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/orders").WithTags("Orders");
+        var api = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();
 
         api.MapGet("/ready", GetReadyOrders)
             .WithName("GetReadyOrders")

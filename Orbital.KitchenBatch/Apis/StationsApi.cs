@@ -8,7 +8,7 @@ public static class StationsApi
 {
     public static IEndpointRouteBuilder MapStationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/stations").WithTags("Stations");
+        var api = app.MapGroup("/api/stations").WithTags("Stations").RequireAuthorization();
 
         api.MapGet("/", GetStations)
             .WithName("GetStations")
@@ -32,6 +32,11 @@ public static class StationsApi
         string station,
         [AsParameters] KitchenServices services)
     {
+        if (!services.Caller.MayActOn(station))
+        {
+            return ApiProblems.OtherStation(services.Caller.Station, station);
+        }
+
         var items = await services.Queries.StationBatchItemsAsync(station, services.CancellationToken);
         return items is null
             ? ApiProblems.NotFound($"No station is called '{station}'. GET /api/stations lists them.")
@@ -42,6 +47,11 @@ public static class StationsApi
         string station,
         [AsParameters] KitchenServices services)
     {
+        if (!services.Caller.MayActOn(station))
+        {
+            return ApiProblems.OtherStation(services.Caller.Station, station);
+        }
+
         var board = await services.Queries.StationBoardAsync(station, services.CancellationToken);
         return board is null
             ? ApiProblems.NotFound($"No station is called '{station}'. GET /api/stations lists them.")

@@ -34,10 +34,11 @@ public sealed partial class KitchenEventFeed(
     /// <param name="station">The station the screen shows, or null for every event.</param>
     /// <param name="lastEventId">The last event the screen has; null for a screen that starts now.</param>
     /// <param name="cutOff">Aborts the screen's connection when it falls too far behind.</param>
+    /// <param name="revoked">Cancelled when the screen's device is revoked: the stream ends.</param>
     /// <param name="aborted">The screen went away.</param>
-    public async IAsyncEnumerable<SseItem<string>> ReadAsync(string? station, long? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken aborted)
+    public async IAsyncEnumerable<SseItem<string>> ReadAsync(string? station, long? lastEventId, Action cutOff, CancellationToken revoked, [EnumeratorCancellation] CancellationToken aborted)
     {
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, revoked);
         await using var items = Items(station, lastEventId, cutOff, ending.Token).GetAsyncEnumerator(ending.Token);
         while (true)
         {
@@ -66,6 +67,10 @@ public sealed partial class KitchenEventFeed(
 
     private async IAsyncEnumerable<SseItem<string>> Items(string? station, long? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // A screen without Last-Event-ID starts at "now", fixed before the response starts: a client that has the
+        // headers sees every event committed after that. (While the schema is not ready, nothing is committed.)
+        long? newest = schema.IsReady ? await reader.LastIdAsync(cancellationToken) : null;
+
         // The first item tells the browser how soon to reconnect, and that the stream is live.
         yield return Heartbeat(_options.ReconnectDelay);
         while (!schema.IsReady)
@@ -78,12 +83,17 @@ public sealed partial class KitchenEventFeed(
             }
         }
 
-        var newest = await reader.LastIdAsync(cancellationToken);
-        var lastSent = lastEventId ?? newest;
-        if (lastSent > newest)
+        var newestId = newest ?? await reader.LastIdAsync(cancellationToken);
+        var lastSent = lastEventId ?? newestId;
+        if (lastSent > newestId)
         {
-            yield return Reset(newest, $"the last event id {lastSent} is ahead of the kitchen's newest, {newest}: its database was restored or recreated");
-            lastSent = newest;
+            yield return Reset(newestId, $"the last event id {lastSent} is ahead of the kitchen's newest, {newestId}: its database was restored or recreated");
+            lastSent = newestId;
+        }
+        else if (newestId - lastSent > _options.RetainedEvents)
+        {
+            yield return Reset(newestId, $"the last event id {lastSent} is more than the {_options.RetainedEvents} retained events behind the newest, {newestId}");
+            lastSent = newestId;
         }
 
         // Replay from the table first (a long replay must not fill the live buffer), then subscribe, then replay

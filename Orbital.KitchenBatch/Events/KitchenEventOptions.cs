@@ -29,4 +29,16 @@ public sealed class KitchenEventOptions
     /// <summary>How soon a browser reconnects after the stream drops.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How many of the newest events are kept for replay; older ones are pruned. A screen further behind than this
+    /// (or asking for <c>Last-Event-ID: 0</c> on a long-running kitchen) gets <c>reset</c> instead of a replay of
+    /// the whole table.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int RetainedEvents { get; set; } = 10_000;
+
+    /// <summary>How often events beyond <see cref="RetainedEvents"/> are pruned.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

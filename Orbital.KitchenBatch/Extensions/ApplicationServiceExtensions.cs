@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Orbital.Contracts.Validation;
+using Orbital.KitchenBatch.Apis;
 using Orbital.KitchenBatch.Data;
 using Orbital.KitchenBatch.Events;
+using Orbital.KitchenBatch.Security;
 using Orbital.KitchenBatch.Services;
 
 namespace Orbital.KitchenBatch.Extensions;
@@ -23,7 +26,11 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
 
         // The order cap of the shared validator is the message limit: an order that passes it always fits.
-        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = OrderLimits.MaxOrderBytes);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = OrderLimits.MaxOrderBytes;
+            grpc.Interceptors.Add<IntakeKeyInterceptor>();
+        });
         builder.Services.AddScoped<KitchenEventOutbox>();
         builder.Services.AddScoped<KitchenOrderIntake>();
         builder.Services.AddScoped<BatchItemService>();
@@ -38,6 +45,21 @@ public static class ApplicationServiceExtensions
 
         // Screens' streams end when the kitchen stops (KitchenEventFeed), so the promised grace period holds.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        builder.Services.AddOptions<KitchenAuthOptions>().BindConfiguration(KitchenAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KitchenLimitsOptions>().BindConfiguration(KitchenLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<DeviceTokenCodec>();
+        builder.Services.AddSingleton<DeviceRegistry>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceRegistry>());
+        builder.Services.AddSingleton<EventStreamLimiter>();
+        builder.Services.AddSingleton<IntakeKeyInterceptor>();
+        builder.Services.AddHostedService<KitchenEventRetention>();
+        builder.Services.AddHealthChecks().AddCheck<KitchenAuthHealthCheck>("kitchen-auth");
+        builder.Services.AddAuthentication(KitchenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, KitchenAuthenticationHandler>(KitchenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(DevicesApi.ManagerPolicy, policy => policy.RequireRole(KitchenCaller.ManagerRole));
+        builder.Services.AddKitchenRateLimits();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<KitchenExceptionHandler>();

@@ -61,6 +61,10 @@ public sealed class KitchenQueries(KitchenDbContext db)
         return new StationBoardView(station, lastEventId, [.. items.Select(BatchItemView.From)], ready);
     }
 
+    /// <summary>The station of a batch item; null when there is no such batch item.</summary>
+    public Task<string?> BatchItemStationAsync(long id, CancellationToken cancellationToken)
+        => db.BatchItems.AsNoTracking().Where(b => b.Id == id).Select(b => b.Station).SingleOrDefaultAsync(cancellationToken);
+
     /// <summary>A batch item and the open lines it serves, in the order completions go to them.</summary>
     public async Task<BatchItemDetailView?> BatchItemAsync(long id, CancellationToken cancellationToken)
     {

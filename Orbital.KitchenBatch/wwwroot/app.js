@@ -21,16 +21,97 @@ const cardTemplate = $("#card-template");
 
 document.addEventListener("DOMContentLoaded", start);
 
+// The device token this screen was paired with; the sign-in cookie (for EventSource) is set from it.
+const tokenKey = "orbital.token";
+const deviceStationKey = "orbital.deviceStation";
+
 async function start() {
   stationSelect.addEventListener("change", () => selectStation(stationSelect.value));
   cardList.addEventListener("click", onCardClick);
+  $("#pairing-form").addEventListener("submit", onPair);
+  $("#unpair").addEventListener("click", unpair);
   setInterval(renderAges, 1000);
+  if (!localStorage.getItem(tokenKey)) {
+    showPairing();
+    return;
+  }
+  try {
+    await api("POST", "/api/sign-in");
+  } catch (error) {
+    if (!localStorage.getItem(tokenKey)) {
+      return; // the token was refused: the pairing screen is up
+    }
+  }
+  await showBoard();
+}
+
+async function showBoard() {
+  $("#pairing").hidden = true;
+  $("#board").hidden = false;
+  $("#unpair").hidden = false;
+  stationSelect.closest("label").hidden = false;
   await loadStations();
-  const wanted = new URLSearchParams(location.search).get("station") || localStorage.getItem("orbital.station") || "";
+  const wanted = localStorage.getItem(deviceStationKey) || new URLSearchParams(location.search).get("station") || localStorage.getItem("orbital.station") || "";
   if (wanted && [...stationSelect.options].some((o) => o.value === wanted)) {
     stationSelect.value = wanted;
     await selectStation(wanted);
   }
+}
+
+function showPairing(message) {
+  closeStream();
+  $("#board").hidden = true;
+  $("#unpair").hidden = true;
+  stationSelect.closest("label").hidden = true;
+  $("#pairing").hidden = false;
+  const error = $("#pairing-error");
+  error.textContent = message || "";
+  error.hidden = !message;
+  setConnection("offline", "Not paired");
+  $("#pairing-code").focus();
+}
+
+// A pairing code (from a manager) becomes this screen's token; a pasted token is checked by signing in with it.
+async function onPair(event) {
+  event.preventDefault();
+  const entered = $("#pairing-code").value.trim();
+  try {
+    if (/^\d{4}-?\d{4}$/.test(entered)) {
+      const paired = await api("POST", "/api/devices/pair", { code: entered });
+      localStorage.setItem(tokenKey, paired.token);
+      setDeviceStation(paired.device.station);
+    } else {
+      localStorage.setItem(tokenKey, entered);
+      await api("POST", "/api/sign-in");
+      setDeviceStation(null);
+    }
+    $("#pairing-code").value = "";
+    await showBoard();
+  } catch (error) {
+    if (localStorage.getItem(tokenKey) === entered) {
+      localStorage.removeItem(tokenKey);
+    }
+    showPairing(error.message);
+  }
+}
+
+function setDeviceStation(station) {
+  if (station) {
+    localStorage.setItem(deviceStationKey, station);
+  } else {
+    localStorage.removeItem(deviceStationKey);
+  }
+}
+
+async function unpair() {
+  localStorage.removeItem(tokenKey);
+  setDeviceStation(null);
+  try {
+    await fetch("/api/sign-out", { method: "POST" });
+  } catch {
+    // offline: the token is forgotten anyway
+  }
+  showPairing();
 }
 
 async function loadStations() {
@@ -169,7 +250,9 @@ function scheduleReconnect() {
   clearTimeout(board.retryTimer);
   const delay = board.retryDelay * (0.5 + Math.random() / 2);
   board.retryDelay = Math.min(board.retryDelay * 2, 30000);
-  board.retryTimer = setTimeout(() => (board.lastEventId === null ? loadStation() : openStream()), delay);
+  // The browser gave up on the stream because the kitchen refused it (revoked, too many streams, ...): start over
+  // from a snapshot, whose API call says what is wrong (a 401 goes back to pairing).
+  board.retryTimer = setTimeout(() => loadStation(), delay);
 }
 
 async function onCardClick(event) {
@@ -303,12 +386,18 @@ function showError(message) {
 }
 
 // JSON in and out; a ProblemDetails answer becomes an Error carrying its detail.
+// A 401 means this screen's token is no longer accepted (revoked, expired): back to pairing.
 async function api(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: body ? { "Content-Type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
+  const headers = body ? { "Content-Type": "application/json" } : {};
+  const token = localStorage.getItem(tokenKey);
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+  }
+  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  if (response.status === 401 && token && !path.startsWith("/api/devices/pair")) {
+    localStorage.removeItem(tokenKey);
+    showPairing("This screen's pairing is no longer valid (revoked or expired). Ask a manager for a new pairing code.");
+  }
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
     try {
@@ -322,7 +411,7 @@ async function api(method, path, body) {
     }
     throw new Error(detail);
   }
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }
 
 function duration(ms) {

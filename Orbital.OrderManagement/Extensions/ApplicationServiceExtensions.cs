@@ -45,7 +45,22 @@ public static class ApplicationServiceExtensions
 #pragma warning disable EXTEXP0001 // Experimental, but the supported way to undo ConfigureHttpClientDefaults' resilience for one client.
         builder.Services
             .AddGrpcClient<OrderIntake.OrderIntakeClient>((sp, client) => client.Address = sp.GetRequiredService<IOptions<KitchenForwardingOptions>>().Value.Address)
-            .ConfigureChannel(channel => channel.MaxSendMessageSize = OrderLimits.MaxOrderBytes)
+            .ConfigureChannel(channel =>
+            {
+                channel.MaxSendMessageSize = OrderLimits.MaxOrderBytes;
+
+                // Inside the app the kitchen's gRPC endpoint is plain HTTP/2 on a private network; the key still goes.
+                channel.UnsafeUseInsecureChannelCallCredentials = true;
+            })
+            .AddCallCredentials((_, metadata, sp) =>
+            {
+                if (sp.GetRequiredService<IOptions<KitchenForwardingOptions>>().Value.IntakeKey is { Length: > 0 } key)
+                {
+                    metadata.Add("Authorization", $"Bearer {key}");
+                }
+
+                return Task.CompletedTask;
+            })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 

@@ -14,4 +14,10 @@ public sealed class KitchenForwardingOptions
     /// <summary>The deadline of one <c>SubmitOrder</c> call.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The kitchen's intake key, sent as <c>authorization: Bearer</c> with every call: the kitchen takes orders
+    /// from no one else. A secret: the AppHost passes the same generated parameter to both services.
+    /// </summary>
+    public string? IntakeKey { get; set; }
 }

@@ -93,11 +93,18 @@ public sealed class AppModelTests
         var image = Assert.Single(mongo.Annotations.OfType<ContainerImageAnnotation>());
         var args = await model.ArgumentsOf("mongodb");
 
+        var environment = await model.EnvironmentOf("mongodb");
+
         Assert.Equal("mongo", image.Image);
-        Assert.Equal(["--replSet", "rs0", "--bind_ip_all"], args);
+        Assert.Equal("bash", mongo.Entrypoint);
+        Assert.Equal("-c", args[0]);
+        Assert.Contains("--replSet rs0 --bind_ip_all --keyFile /tmp/orbital-mongodb.key", args[1], StringComparison.Ordinal);
         Assert.Contains(mongo.Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "mongodb_replica_set");
+        Assert.Equal("{mongodb-username.value}", environment["MONGO_INITDB_ROOT_USERNAME"]);
+        Assert.Equal("{mongodb-password.value}", environment["MONGO_INITDB_ROOT_PASSWORD"]);
+        Assert.True(model.Resource<ParameterResource>("mongodb-password").Secret);
         Assert.Equal(
-            "mongodb://{mongodb.bindings.tcp.host}:{mongodb.bindings.tcp.port}/orbital?directConnection=true",
+            "mongodb://{mongodb-username.value}:{mongodb-password.value}@{mongodb.bindings.tcp.host}:{mongodb.bindings.tcp.port}/orbital?directConnection=true&authSource=admin",
             model.Resource<MongoDBDatabaseResource>("orders").ConnectionStringExpression.ValueExpression);
         Assert.IsType<PostgresServerResource>(model.Resource("postgres"));
         Assert.IsType<PostgresDatabaseResource>(model.Resource("kitchen"));
@@ -129,5 +136,22 @@ public sealed class AppModelTests
         {
             File.Delete(fakeMongod);
         }
+    }
+
+    [Fact]
+    public async Task The_kitchen_and_the_order_service_share_the_generated_intake_key_and_only_the_kitchen_has_the_manager_key()
+    {
+        await using var model = await AppModel.BuildAsync("Orbital:PostgreSQL:Hosting=Local", "Orbital:MongoDB:Hosting=Missing");
+
+        var kitchen = await model.EnvironmentOf("kitchen-batch");
+        var orders = await model.EnvironmentOf("order-management");
+
+        Assert.True(model.Resource<ParameterResource>("kitchen-manager-key").Secret);
+        Assert.True(model.Resource<ParameterResource>("kitchen-intake-key").Secret);
+        Assert.Equal("{kitchen-manager-key.value}", kitchen["Kitchen__Auth__ManagerKey"]);
+        Assert.Equal("{kitchen-intake-key.value}", kitchen["Kitchen__Auth__IntakeKey"]);
+        Assert.Equal("{kitchen-intake-key.value}", orders["KitchenForwarding__IntakeKey"]);
+        Assert.DoesNotContain("Kitchen__Auth__ManagerKey", orders.Keys);
+        Assert.Equal("{kitchen-manager-key.value}", orders["Health__DetailsKey"]);
     }
 }

@@ -42,6 +42,28 @@ public sealed class ManifestTests
         Assert.Equal("{kitchen-batch.bindings.grpc.url}", orderEnvironment.GetProperty("services__kitchen-batch__grpc__0").GetString());
     }
 
+    [Fact]
+    public async Task Manifest_asks_for_the_kitchen_keys_as_secrets_and_exposes_only_the_kitchens_http_endpoint()
+    {
+        var resources = (await PublishManifestAsync()).GetProperty("resources");
+
+        foreach (var key in new[] { "kitchen-manager-key", "kitchen-intake-key" })
+        {
+            var parameter = resources.GetProperty(key);
+            Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
+            Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), $"{key} is a secret");
+        }
+
+        var kitchen = resources.GetProperty("kitchen-batch");
+        Assert.Equal("{kitchen-intake-key.value}", kitchen.GetProperty("env").GetProperty("Kitchen__Auth__IntakeKey").GetString());
+        Assert.Equal("{kitchen-intake-key.value}", resources.GetProperty("order-management").GetProperty("env").GetProperty("KitchenForwarding__IntakeKey").GetString());
+        Assert.True(kitchen.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        Assert.False(kitchen.GetProperty("bindings").GetProperty("grpc").TryGetProperty("external", out var grpcExternal) && grpcExternal.GetBoolean());
+        Assert.DoesNotContain(
+            resources.GetProperty("order-management").GetProperty("bindings").EnumerateObject(),
+            b => b.Value.TryGetProperty("external", out var external) && external.GetBoolean());
+    }
+
     private static async Task<JsonElement> PublishManifestAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

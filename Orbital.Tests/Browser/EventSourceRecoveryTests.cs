@@ -25,18 +25,20 @@ public sealed class EventSourceRecoveryTests
         var page = await chromium.NewTabletPageAsync();
         try
         {
+            var token = await kitchen.CreateDeviceTokenAsync("plain page");
             await page.GotoAsync($"{kitchen.HttpAddress}health");
             await page.EvaluateAsync("""
-                () => {
+                (token) => {
                     window.orders = [];
                     window.gaveUp = false;
                     window.opened = 0;
-                    const source = new EventSource("/api/events");
+                    const source = new EventSource(`/api/events?access_token=${encodeURIComponent(token)}`);
                     source.onopen = () => window.opened++;
                     source.onerror = () => { if (source.readyState === EventSource.CLOSED) window.gaveUp = true; };
                     source.addEventListener("order.received", (e) => window.orders.push(JSON.parse(e.data).orderId));
                 }
-                """);
+                """,
+                token);
             await Eventually.HoldsAsync(async () => await page.EvaluateAsync<int>("() => window.opened") == 1, "the EventSource is open");
 
             // A crash and a restart whose database is not back yet: the browser reconnects into the start-up window.

@@ -26,6 +26,10 @@ public sealed class StationBoardTests(LocalPostgresServer postgres) : IAsyncLife
         _intake = _kitchen.CreateIntakeClient();
         _chromium = await HeadlessChromium.LaunchAsync();
         _page = await _chromium.NewTabletPageAsync();
+
+        // A screen paired before the test: its device token is where the board keeps it.
+        var token = await _kitchen.CreateDeviceTokenAsync("test board");
+        await _page.AddInitScriptAsync($"if (!localStorage.getItem('orbital.token')) localStorage.setItem('orbital.token', '{token}');");
         Directory.CreateDirectory(s_screenshots);
     }
 
@@ -70,7 +74,8 @@ public sealed class StationBoardTests(LocalPostgresServer postgres) : IAsyncLife
         await Expect(fries.Locator(".open-quantity")).ToHaveTextAsync("1");
 
         // Another screen completes it first; this one still shows 1 and tries too.
-        await _kitchen.CreateHttpClient().PostAsync(
+        using var otherScreen = _kitchen.CreateHttpClient();
+        await otherScreen.PostAsync(
             $"/api/batch-items/{await fries.GetAttributeAsync("data-batch-item-id")}/complete",
             new StringContent("""{"quantity":1}""", System.Text.Encoding.UTF8, "application/json"),
             TestContext.Current.CancellationToken);

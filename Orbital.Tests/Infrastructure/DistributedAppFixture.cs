@@ -99,6 +99,14 @@ public abstract class DistributedAppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The value the AppHost gave a parameter (a generated secret, say).</summary>
+    public async Task<string> ParameterValueAsync(string name)
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == name);
+        return (await parameter.GetValueAsync(CancellationToken.None))!;
+    }
+
     /// <summary>An HTTP client for a service's named endpoint.</summary>
     public HttpClient CreateHttpClient(string resource, string endpoint = "http") => App.CreateHttpClient(resource, endpoint);
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -83,17 +84,60 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
         return factory;
     }
 
-    /// <summary>A gRPC client of the kitchen's <c>OrderIntake</c> service.</summary>
-    public OrderIntake.OrderIntakeClient CreateIntakeClient()
+    /// <summary>The manager key every test kitchen runs with (tests only; a real one is a generated secret).</summary>
+    public const string ManagerKey = "test-manager-key-0123456789abcdef";
+
+    /// <summary>The intake key every test kitchen runs with.</summary>
+    public const string IntakeKey = "test-intake-key-0123456789abcdef";
+
+    /// <summary>A gRPC client of the kitchen's <c>OrderIntake</c> service, sending <paramref name="intakeKey"/> (none: no credentials).</summary>
+    public OrderIntake.OrderIntakeClient CreateIntakeClient(string? intakeKey = IntakeKey)
     {
-        var channel = GrpcAddress is null
-            ? GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() })
-            : GrpcChannel.ForAddress(GrpcAddress);
-        return new OrderIntake.OrderIntakeClient(channel);
+        var options = GrpcAddress is null
+            ? new GrpcChannelOptions { HttpHandler = Server.CreateHandler() }
+            : new GrpcChannelOptions();
+        if (intakeKey is not null)
+        {
+            options.Credentials = Grpc.Core.ChannelCredentials.Create(
+                Grpc.Core.ChannelCredentials.Insecure,
+                Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
+                {
+                    metadata.Add("Authorization", $"Bearer {intakeKey}");
+                    return Task.CompletedTask;
+                }));
+            options.UnsafeUseInsecureChannelCallCredentials = true;
+        }
+
+        return new OrderIntake.OrderIntakeClient(GrpcChannel.ForAddress(GrpcAddress ?? Server.BaseAddress, options));
     }
 
-    /// <summary>An HTTP client of the kitchen: in-memory, or over the socket when on Kestrel.</summary>
-    public HttpClient CreateHttpClient() => HttpAddress is null ? CreateClient() : new HttpClient { BaseAddress = HttpAddress };
+    /// <summary>An HTTP client of the kitchen, in-memory or over the socket when on Kestrel, with the manager key.</summary>
+    public HttpClient CreateHttpClient() => CreateHttpClient(ManagerKey);
+
+    /// <summary>An HTTP client of the kitchen presenting <paramref name="token"/> (none: anonymous).</summary>
+    public HttpClient CreateHttpClient(string? token)
+    {
+        var client = HttpAddress is null ? CreateClient() : new HttpClient { BaseAddress = HttpAddress };
+        client.DefaultRequestHeaders.Authorization = token is null ? null : new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Creates a device (for one station, or all) with the manager key, and returns its token.</summary>
+    public async Task<string> CreateDeviceTokenAsync(string name, string? station = null)
+    {
+        using var client = CreateHttpClient();
+        using var response = await client.PostAsJsonAsync("/api/devices", new { name, station }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken);
+        return created.GetProperty("token").GetString()!;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ManagerKey);
+    }
 
     /// <summary>Two distinct free ports: both are held until both are known, so they cannot be the same.</summary>
     private static (int First, int Second) TwoFreePorts()
@@ -109,6 +153,14 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:kitchen", _connectionString);
+        builder.UseSetting("Kitchen:Auth:ManagerKey", ManagerKey);
+        builder.UseSetting("Kitchen:Auth:IntakeKey", IntakeKey);
+        builder.UseSetting("Kitchen:Auth:RevocationRefresh", "00:00:00.200");
+
+        // Tests open many streams and write fast with one key; the limits' own tests set them low.
+        builder.UseSetting("Kitchen:Limits:StreamsPerToken", "1000");
+        builder.UseSetting("Kitchen:Limits:WritesPerSecond", "10000");
+        builder.UseSetting("Kitchen:Limits:WriteBurst", "10000");
         _configure?.Invoke(builder);
     }
 }

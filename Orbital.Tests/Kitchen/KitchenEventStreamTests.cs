@@ -170,7 +170,7 @@ public sealed class KitchenEventStreamTests(LocalPostgresServer postgres) : IAsy
     [Fact]
     public async Task A_malformed_Last_Event_ID_is_400_with_a_problem_detail()
     {
-        using var http = new HttpClient { BaseAddress = _kitchen.HttpAddress };
+        using var http = _kitchen.CreateHttpClient();
 
         using var response = await http.GetAsync("/api/events?lastEventId=yesterday", Cancellation);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);

@@ -67,7 +67,7 @@ public sealed class SlowSubscriberTests(LocalPostgresServer postgres)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 2048 };
         await socket.ConnectAsync(address.Host, address.Port, Cancellation);
-        var request = $"GET /api/events HTTP/1.1\r\nHost: {address.Authority}\r\nAccept: text/event-stream\r\n\r\n";
+        var request = $"GET /api/events HTTP/1.1\r\nHost: {address.Authority}\r\nAccept: text/event-stream\r\nAuthorization: Bearer {KitchenAppFactory.ManagerKey}\r\n\r\n";
         await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, Cancellation);
         return socket;
     }

@@ -22,10 +22,15 @@ internal sealed class SseTestClient : IAsyncDisposable
     public HttpResponseMessage Response => _response;
 
     /// <summary>Connects; <paramref name="lastEventId"/> goes in the <c>Last-Event-ID</c> header, as a browser sends it.</summary>
-    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string query = "", string? lastEventId = null)
+    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string query = "", string? lastEventId = null, string? token = Infrastructure.KitchenAppFactory.ManagerKey)
     {
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/events" + query);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         request.Headers.Accept.ParseAdd("text/event-stream");
         request.Headers.AcceptEncoding.ParseAdd("gzip, br");
         if (lastEventId is not null)

@@ -89,6 +89,41 @@ namespace Orbital.KitchenBatch.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.Device", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Station")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.HasKey("Id")
+                        .HasName("pk_devices");
+
+                    b.ToTable("devices", (string)null);
+                });
+
             modelBuilder.Entity("Orbital.KitchenBatch.Model.KitchenEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -256,6 +291,49 @@ namespace Orbital.KitchenBatch.Data.Migrations
 
                             t.HasCheckConstraint("ck_order_lines_quantity_positive", "quantity > 0");
                         });
+                });
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.PairingCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<Guid?>("DeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("DeviceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("device_name");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Station")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pairing_codes");
+
+                    b.HasIndex("CodeHash")
+                        .HasDatabaseName("ix_pairing_codes_code_hash");
+
+                    b.ToTable("pairing_codes", (string)null);
                 });
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.OrderLine", b =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using MongoDB.Driver;
 using Orbital.Tests.Infrastructure;
@@ -24,7 +25,12 @@ internal sealed class ChaosRun(ChaosSettings settings)
         await app.InitializeAsync();
         var kitchen = app.GetEndpoint("kitchen-batch", "http");
         using var stopScreens = new CancellationTokenSource();
-        var screens = Enumerable.Range(0, settings.Screens).Select(_ => new ChaosScreen(kitchen)).ToList();
+        var screens = new List<ChaosScreen>();
+        foreach (var token in await PairScreensAsync(app, kitchen, settings.Screens))
+        {
+            screens.Add(new ChaosScreen(kitchen, token));
+        }
+
         var screenTasks = screens.Select(s => Task.Run(() => s.RunAsync(stopScreens.Token))).ToList();
 
         var startedAt = DateTime.UtcNow;
@@ -60,6 +66,22 @@ internal sealed class ChaosRun(ChaosSettings settings)
             Events: events,
             Screens: [.. screens.Select(s => ScreenResult.Of(s, events))],
             OrderServiceHealth: await HealthAsync(app));
+    }
+
+    /// <summary>A device token per screen, created with the manager key as a kitchen manager would.</summary>
+    private static async Task<List<string>> PairScreensAsync(OrbitalAppFixture app, Uri kitchen, int count)
+    {
+        using var manager = new HttpClient { BaseAddress = kitchen };
+        manager.DefaultRequestHeaders.Authorization = new("Bearer", await app.ParameterValueAsync("kitchen-manager-key"));
+        var tokens = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await manager.PostAsJsonAsync("/api/devices", new { name = $"chaos screen {i + 1}" });
+            response.EnsureSuccessStatusCode();
+            tokens.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
+        }
+
+        return tokens;
     }
 
     /// <summary>Orders at a steady rate, each retried until MongoDB takes it, as the platform would.</summary>

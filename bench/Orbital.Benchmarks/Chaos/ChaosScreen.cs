@@ -6,9 +6,10 @@ namespace Orbital.Benchmarks.Chaos;
 /// <summary>
 /// A kitchen screen as a browser's <c>EventSource</c> behaves: it reads <c>/api/events</c>, and whenever the stream
 /// ends or cannot be reached it waits the server's <c>retry:</c> delay and reconnects with <c>Last-Event-ID</c>. A
-/// browser gives up for good on an answer other than 200; this screen counts such answers instead.
+/// browser gives up for good on an answer other than 200; this screen counts such answers instead. Each screen is a
+/// paired device with a token of its own.
 /// </summary>
-internal sealed class ChaosScreen(Uri kitchen)
+internal sealed class ChaosScreen(Uri kitchen, string token)
 {
     private readonly List<long> _received = [];
 
@@ -53,6 +54,7 @@ internal sealed class ChaosScreen(Uri kitchen)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(kitchen, "/api/events"));
                 request.Headers.Add("Last-Event-ID", lastEventId);
+                request.Headers.Authorization = new("Bearer", token);
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop);
                 if (!response.IsSuccessStatusCode)
                 {

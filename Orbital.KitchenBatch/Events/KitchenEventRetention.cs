@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Services;
+
+namespace Orbital.KitchenBatch.Events;
+
+/// <summary>
+/// Keeps the events table to the newest <see cref="KitchenEventOptions.RetainedEvents"/>: what a reconnecting screen
+/// may replay. A screen further behind is sent <c>reset</c> (see <see cref="KitchenEventFeed"/>).
+/// </summary>
+public sealed partial class KitchenEventRetention(
+    IServiceScopeFactory scopes,
+    KitchenSchemaState schema,
+    IOptions<KitchenEventOptions> options,
+    TimeProvider time,
+    ILogger<KitchenEventRetention> logger) : BackgroundService
+{
+    private readonly KitchenEventOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.Ready.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        using var timer = new PeriodicTimer(_options.PruneInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await PruneAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
+            var keepFrom = await db.Events.LastIdAsync(cancellationToken) - _options.RetainedEvents;
+            var pruned = keepFrom <= 0 ? 0 : await db.Events.Where(e => e.Id <= keepFrom).ExecuteDeleteAsync(cancellationToken);
+            if (pruned > 0)
+            {
+                LogPruned(logger, pruned, keepFrom);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogPruneFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} kitchen events up to id {UpTo}")]
+    private static partial void LogPruned(ILogger logger, int count, long upTo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen events could not be pruned; trying again later")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbital.KitchenBatch.Security;
+
+/// <summary>How much one caller may ask of the kitchen (section <c>Kitchen:Limits</c>).</summary>
+public sealed class KitchenLimitsOptions
+{
+    public const string SectionName = "Kitchen:Limits";
+
+    /// <summary>The largest JSON request body, in bytes; larger ones are refused with 413.</summary>
+    [Range(1_024, 10_485_760)]
+    public int MaxJsonBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Event streams one token may hold open at once (a board, plus a few reconnections in flight).</summary>
+    [Range(1, 1_000)]
+    public int StreamsPerToken { get; set; } = 5;
+
+    /// <summary>Event streams the kitchen serves at once, all tokens together.</summary>
+    [Range(1, 100_000)]
+    public int StreamsTotal { get; set; } = 1_000;
+
+    /// <summary>Write requests (start, complete, devices) one token may make per second, sustained.</summary>
+    [Range(1, 10_000)]
+    public int WritesPerSecond { get; set; } = 10;
+
+    /// <summary>Write requests one token may make in a burst.</summary>
+    [Range(1, 10_000)]
+    public int WriteBurst { get; set; } = 30;
+
+    /// <summary>Pairing attempts one address may make per minute (pairing codes are short).</summary>
+    [Range(1, 1_000)]
+    public int PairingAttemptsPerMinute { get; set; } = 10;
+}
