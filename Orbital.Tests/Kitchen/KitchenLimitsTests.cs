@@ -21,6 +21,7 @@ public sealed class KitchenLimitsTests(LocalPostgresServer postgres) : IAsyncLif
         builder.UseSetting("Kitchen:Limits:WritesPerSecond", "1");
         builder.UseSetting("Kitchen:Limits:WriteBurst", "3");
         builder.UseSetting("KitchenEvents:RetainedEvents", "100");
+        builder.UseSetting("Kitchen:Limits:PairingAttemptsPerMinute", "2");
     });
 
     public async ValueTask DisposeAsync() => await _kitchen.DisposeAsync();
@@ -93,6 +94,20 @@ public sealed class KitchenLimitsTests(LocalPostgresServer postgres) : IAsyncLif
         Assert.Equal(HttpStatusCode.NotFound, statuses[0].StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Guessing_pairing_codes_is_cut_off_with_429_after_a_few_attempts_a_minute()
+    {
+        using var anonymous = _kitchen.CreateHttpClient(token: null);
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add((await anonymous.PostAsJsonAsync("/api/devices/pair", new { code = $"0000-000{i}" }, Cancellation)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], answers);
     }
 
     [Fact]
