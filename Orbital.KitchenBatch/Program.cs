@@ -32,6 +32,7 @@ app.MapPing("kitchen-batch");
 app.MapStationsApi();
 app.MapBatchItemsApi();
 app.MapOrdersApi();
+app.MapSurplusApi();
 app.MapKitchenEventsApi();
 app.MapDevicesApi();
 app.MapGrpcService<OrderIntakeService>();

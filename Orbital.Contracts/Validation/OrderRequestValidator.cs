@@ -51,6 +51,24 @@ public static class OrderRequestValidator
         return errors;
     }
 
+    /// <summary>Every rule <paramref name="cancellation"/> breaks, as (field path, message); empty when valid.</summary>
+    public static IReadOnlyList<OrderFieldError> Validate(OrderCancellation cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(cancellation);
+        var errors = new List<OrderFieldError>();
+
+        // A deleted document names its order only by its source id; one of the two must say which order it is.
+        if (string.IsNullOrWhiteSpace(cancellation.OrderId) && string.IsNullOrWhiteSpace(cancellation.SourceId))
+        {
+            errors.Add(new("order_id", "or source_id is required: which order is cancelled?"));
+        }
+
+        OptionalText(errors, "order_id", cancellation.OrderId, OrderLimits.MaxIdLength, TextKind.Name);
+        OptionalText(errors, "source_id", cancellation.SourceId, OrderLimits.MaxIdLength, TextKind.Name);
+        OptionalText(errors, "reason", cancellation.Reason, OrderLimits.MaxNameLength, TextKind.Note);
+        return errors;
+    }
+
     private static void ValidatePlacedAt(List<OrderFieldError> errors, Timestamp? placedAt)
     {
         if (placedAt is null)

@@ -3,7 +3,7 @@ using Orbital.KitchenBatch.Model;
 
 namespace Orbital.KitchenBatch.Data;
 
-/// <summary>The kitchen's PostgreSQL database: orders and their lines, batch items, the kitchen's events, and the devices allowed to use it.</summary>
+/// <summary>The kitchen's PostgreSQL database: orders and their lines, batch items and their waste, the kitchen's events, and the devices allowed to use it.</summary>
 public sealed class KitchenDbContext(DbContextOptions<KitchenDbContext> options) : DbContext(options)
 {
     public DbSet<KitchenOrder> Orders => Set<KitchenOrder>();
@@ -13,6 +13,8 @@ public sealed class KitchenDbContext(DbContextOptions<KitchenDbContext> options)
     public DbSet<BatchItem> BatchItems => Set<BatchItem>();
 
     public DbSet<KitchenEvent> Events => Set<KitchenEvent>();
+
+    public DbSet<WasteRecord> WasteRecords => Set<WasteRecord>();
 
     public DbSet<Device> Devices => Set<Device>();
 

@@ -18,6 +18,15 @@ public static class KitchenEventTypes
     /// <summary>Every line of an order is cooked: it can be packed.</summary>
     public const string OrderReady = "order.ready";
 
+    /// <summary>The platform changed an order the kitchen had: lines added, removed or with another quantity.</summary>
+    public const string OrderUpdated = "order.updated";
+
+    /// <summary>The platform cancelled an order (or deleted it): its demand is gone, what was cooked is surplus.</summary>
+    public const string OrderCancelled = "order.cancelled";
+
+    /// <summary>A batch item's surplus changed: cooked food freed by a change, assigned to an order, or discarded.</summary>
+    public const string SurplusUpdated = "surplus.updated";
+
     /// <summary>The stream is alive (never stored; no id).</summary>
     public const string Heartbeat = "heartbeat";
 

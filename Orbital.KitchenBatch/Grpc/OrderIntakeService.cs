@@ -8,8 +8,8 @@ using Orbital.KitchenBatch.Services;
 namespace Orbital.KitchenBatch.Grpc;
 
 /// <summary>
-/// <c>OrderIntake</c>. <c>SubmitOrder</c> validates (<c>INVALID_ARGUMENT</c> with every broken field), stores
-/// the order once (a repeat is OK with <c>duplicate = true</c>), and answers <c>UNAVAILABLE</c> while PostgreSQL
+/// <c>OrderIntake</c>. <c>SubmitOrder</c> and <c>CancelOrder</c> validate (<c>INVALID_ARGUMENT</c> with every broken
+/// field), apply each revision of an order once (a repeat or an older one is OK with <c>duplicate = true</c>), and answer <c>UNAVAILABLE</c> while PostgreSQL
 /// cannot take it, which tells the sender to hold the order and retry. Data PostgreSQL refuses as such is
 /// <c>INVALID_ARGUMENT</c> too, never <c>UNKNOWN</c>: the sender must record it, not retry it forever.
 /// </summary>
@@ -33,15 +33,42 @@ public sealed partial class OrderIntakeService(
             throw OrderIntakeErrors.InvalidArgument(errors);
         }
 
+        return await ApplyAsync(request.OrderId, request.OrderId, intake => intake.AcceptAsync(request, context.CancellationToken), context);
+    }
+
+    public override async Task<OrderAck> CancelOrder(OrderCancellation request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var errors = OrderRequestValidator.Validate(request);
+        var name = string.IsNullOrEmpty(request.OrderId) ? $"with source id {request.SourceId}" : request.OrderId;
+        if (errors.Count > 0)
+        {
+            LogInvalid(logger, name, string.Join("; ", errors));
+            throw OrderIntakeErrors.InvalidArgument(errors);
+        }
+
+        return await ApplyAsync(request.OrderId, name, intake => intake.CancelAsync(request, context.CancellationToken), context);
+    }
+
+    /// <summary>Applies one change, telling the sender what to do about each way it can fail.</summary>
+    /// <param name="orderId">The order id the acknowledgement names (empty for a deleted document's cancellation).</param>
+    /// <param name="name">How the logs name the order.</param>
+    /// <param name="apply">The change.</param>
+    /// <param name="context">The call.</param>
+    private async Task<OrderAck> ApplyAsync(string orderId, string name, Func<KitchenOrderIntake, Task<IntakeResult>> apply, ServerCallContext context)
+    {
         EnsureSchemaReady();
         try
         {
-            var result = await intake.AcceptAsync(request, context.CancellationToken);
-            LogAccepted(logger, request.OrderId, result.Duplicate);
+            var result = await apply(intake);
+            LogAccepted(logger, name, result.Duplicate, result.Changed);
             return new OrderAck
             {
-                OrderId = request.OrderId,
+                OrderId = orderId,
                 Duplicate = result.Duplicate,
+                Changed = result.Changed,
                 AcceptedAt = Timestamp.FromDateTimeOffset(result.AcceptedAt),
             };
         }
@@ -51,13 +78,13 @@ public sealed partial class OrderIntakeService(
         }
         catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
         {
-            LogDatabaseUnavailable(logger, ex, request.OrderId);
+            LogDatabaseUnavailable(logger, ex, name);
             throw new RpcException(new Status(StatusCode.Unavailable, $"The kitchen database is unavailable: {ex.Message}"));
         }
         catch (Exception ex) when (DatabaseFailures.IsDataError(ex, out var refusal))
         {
             var field = string.IsNullOrEmpty(refusal.ColumnName) ? "order" : refusal.ColumnName;
-            LogRefusedByDatabase(logger, request.OrderId, refusal.SqlState, refusal.MessageText);
+            LogRefusedByDatabase(logger, name, refusal.SqlState, refusal.MessageText);
             throw OrderIntakeErrors.InvalidArgument([new(field, $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})")]);
         }
     }
@@ -104,8 +131,8 @@ public sealed partial class OrderIntakeService(
         return new RpcException(new Status(code, "The call ended before the kitchen answered; nothing was stored.", exception));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} accepted (duplicate: {Duplicate})")]
-    private static partial void LogAccepted(ILogger logger, string orderId, bool duplicate);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} accepted (duplicate: {Duplicate}, changed: {Changed})")]
+    private static partial void LogAccepted(ILogger logger, string orderId, bool duplicate, bool changed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} refused as invalid: {Errors}")]
     private static partial void LogInvalid(ILogger logger, string orderId, string errors);

@@ -46,6 +46,97 @@ public static class BatchAllocator
                 $"Only {item.OpenQuantity} '{Describe(item)}' are open at {item.Station}; {quantity} cannot be completed."));
         }
 
+        var allocations = Allocate(item, openLines, quantity);
+        item.InProgressQuantity = Math.Max(0, item.InProgressQuantity - quantity);
+        item.UpdatedAt = now;
+        return new BatchCompletion(allocations, null);
+    }
+
+    /// <summary>
+    /// Sets what a line orders (0 when it is removed or its order cancelled) and moves the batch item with it: its
+    /// open demand changes by the line's, taken from waiting demand first and then from what is in progress, and
+    /// whatever was already cooked beyond the new quantity becomes surplus.
+    /// </summary>
+    /// <returns>How many cooked items the change freed as surplus.</returns>
+    public static int ChangeQuantity(BatchItem item, OrderLine line, int quantity, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+
+        var openBefore = line.OpenQuantity;
+        var freed = Math.Max(0, line.CompletedQuantity - quantity);
+        line.CompletedQuantity -= freed;
+        line.Quantity = quantity;
+        item.OpenQuantity += line.OpenQuantity - openBefore;
+        item.InProgressQuantity = Math.Min(item.InProgressQuantity, item.OpenQuantity);
+        if (freed > 0)
+        {
+            item.SurplusQuantity += freed;
+            item.SurplusSince ??= now;
+        }
+
+        item.UpdatedAt = now;
+        return freed;
+    }
+
+    /// <summary>
+    /// Gives surplus to open lines, oldest first, before anyone cooks for them: afterwards the batch item has either
+    /// no surplus or nothing open. What in-progress demand the surplus covers is no longer in progress.
+    /// </summary>
+    /// <param name="item">The batch item, locked for this transaction.</param>
+    /// <param name="openLines">Its open lines, oldest first.</param>
+    /// <param name="now">The time of the allocation.</param>
+    public static IReadOnlyList<LineAllocation> AllocateSurplus(BatchItem item, IReadOnlyList<OrderLine> openLines, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(openLines);
+        var quantity = Math.Min(item.SurplusQuantity, item.OpenQuantity);
+        if (quantity == 0)
+        {
+            return [];
+        }
+
+        var allocations = Allocate(item, openLines, quantity);
+        item.InProgressQuantity = Math.Min(item.InProgressQuantity, item.OpenQuantity);
+        item.SurplusQuantity -= quantity;
+        if (item.SurplusQuantity == 0)
+        {
+            item.SurplusSince = null;
+        }
+
+        item.UpdatedAt = now;
+        return allocations;
+    }
+
+    /// <summary>Throws surplus away: it was wasted, and is no longer there to give to an order.</summary>
+    public static BatchRefusal? Discard(BatchItem item, int quantity, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (Invalid(quantity) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (quantity > item.SurplusQuantity)
+        {
+            return new BatchRefusal(
+                $"Only {item.SurplusQuantity} '{Describe(item)}' at {item.Station} are surplus; {quantity} cannot be discarded.");
+        }
+
+        item.SurplusQuantity -= quantity;
+        if (item.SurplusQuantity == 0)
+        {
+            item.SurplusSince = null;
+        }
+
+        item.UpdatedAt = now;
+        return null;
+    }
+
+    /// <summary>Takes <paramref name="quantity"/> of the open demand, oldest line first.</summary>
+    private static List<LineAllocation> Allocate(BatchItem item, IReadOnlyList<OrderLine> openLines, int quantity)
+    {
         var remaining = quantity;
         var allocations = new List<LineAllocation>();
         foreach (var line in openLines)
@@ -72,10 +163,8 @@ public static class BatchAllocator
         }
 
         item.OpenQuantity -= quantity;
-        item.InProgressQuantity = Math.Max(0, item.InProgressQuantity - quantity);
         item.OldestOpenPlacedAt = openLines.FirstOrDefault(l => l.OpenQuantity > 0)?.PlacedAt;
-        item.UpdatedAt = now;
-        return new BatchCompletion(allocations, null);
+        return allocations;
     }
 
     /// <summary>An order is ready when every one of its lines is cooked.</summary>

@@ -24,6 +24,16 @@ public sealed class BatchItem
     /// <summary>How many of the open ones a cook has started.</summary>
     public int InProgressQuantity { get; set; }
 
+    /// <summary>
+    /// Cooked and not assigned to any order: what was completed for a line that was then removed, lowered or
+    /// cancelled. It goes to the next matching open line before anything new is cooked, so surplus and open demand
+    /// never coexist: while there is surplus, nothing is open.
+    /// </summary>
+    public int SurplusQuantity { get; set; }
+
+    /// <summary>When the surplus now held first appeared; null without surplus.</summary>
+    public DateTimeOffset? SurplusSince { get; set; }
+
     /// <summary>When the oldest order with an open line of this item was placed; null when nothing is open.</summary>
     public DateTimeOffset? OldestOpenPlacedAt { get; set; }
 

@@ -14,6 +14,9 @@ public sealed record BatchKey(string Station, string ItemName, IReadOnlyList<str
 
     private const char Separator = '\u001F';
 
+    /// <summary>The batch item's identity as a value: what the unique index compares, and the order rows are locked in.</summary>
+    public (string Station, string ItemName, string ModifiersKey) Identity => (Station, ItemName, ModifiersKey);
+
     public static BatchKey For(string station, string itemName, IEnumerable<string> modifiers)
     {
         ArgumentNullException.ThrowIfNull(modifiers);

@@ -23,5 +23,17 @@ public sealed class KitchenOrder
 
     public DateTimeOffset? ReadyAt { get; set; }
 
+    /// <summary>
+    /// The position in the platform's history of the state the kitchen holds (the change's cluster time); a change
+    /// is applied only when its revision is newer. 0 for an order only ever created.
+    /// </summary>
+    public ulong Revision { get; set; }
+
+    /// <summary>When the platform cancelled the order (or deleted its document); null while it stands.</summary>
+    public DateTimeOffset? CancelledAt { get; set; }
+
+    /// <summary>Why it was cancelled, as the order service put it.</summary>
+    public string? CancelReason { get; set; }
+
     public List<OrderLine> Lines { get; set; } = [];
 }

@@ -8,4 +8,7 @@ public enum OrderStatus
 
     /// <summary>Every line is cooked: the order can be packed.</summary>
     Ready = 1,
+
+    /// <summary>The platform cancelled it (or deleted it): nothing is cooked for it any more.</summary>
+    Cancelled = 2,
 }

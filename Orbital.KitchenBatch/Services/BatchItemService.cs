@@ -13,7 +13,7 @@ namespace Orbital.KitchenBatch.Services;
 /// did: a batch is never over-completed. Orders a completion finishes are locked before their readiness is
 /// decided, so two completions finishing one order's last two lines cannot both miss that it is ready.
 /// </summary>
-public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox events, TimeProvider time)
+public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox events, OrderReadiness readiness, TimeProvider time)
 {
     public async Task<BatchActionResult> StartAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
     {
@@ -58,7 +58,7 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox eve
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        var (orders, ready) = await MarkReadyOrdersAsync([.. completion.Allocations.Select(a => a.Line.KitchenOrderId).Distinct()], now, cancellationToken);
+        var (orders, ready) = await readiness.MarkReadyAsync([.. completion.Allocations.Select(a => a.Line.KitchenOrderId).Distinct()], now, cancellationToken);
 
         events.Add(KitchenEventTypes.BatchCompleted, item.Station, new BatchCompletedPayload(
             item.Id,
@@ -79,35 +79,45 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox eve
         return BatchActionResult.Done(BatchItemView.From(item), ready);
     }
 
-    private async Task<BatchItem?> LockAsync(long batchItemId, CancellationToken cancellationToken)
-        => (await db.BatchItems.FromSql($"SELECT * FROM batch_items WHERE id = {batchItemId} FOR UPDATE").ToListAsync(cancellationToken)).SingleOrDefault();
-
-    /// <summary>Locks the orders a completion touched and marks those with nothing left to cook as ready.</summary>
-    /// <returns>The orders by id, and the ones that became ready.</returns>
-    private async Task<(Dictionary<long, KitchenOrder> Orders, List<ReadyOrderView> Ready)> MarkReadyOrdersAsync(long[] orderIds, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Throws surplus away and records it as waste.</summary>
+    /// <param name="batchItemId">The batch item whose surplus it is (the surplus's id).</param>
+    /// <param name="quantity">How many.</param>
+    /// <param name="reason">Why, in the cook's words.</param>
+    /// <param name="discardedBy">The device (or the manager) that discarded it.</param>
+    /// <param name="cancellationToken">Cancels the discard.</param>
+    public async Task<SurplusDiscardResult> DiscardAsync(long batchItemId, int quantity, string reason, string discardedBy, CancellationToken cancellationToken)
     {
-        // Locked in id order; a concurrent completion of another line of the same order waits here and then
-        // sees this one's committed lines.
-        var orders = await db.Orders
-            .FromSql($"SELECT * FROM orders WHERE id = ANY({orderIds}) ORDER BY id FOR UPDATE")
-            .ToListAsync(cancellationToken);
-        var stillOpen = await db.OrderLines
-            .Where(l => orderIds.Contains(l.KitchenOrderId) && l.CompletedQuantity < l.Quantity)
-            .Select(l => l.KitchenOrderId)
-            .Distinct()
-            .ToListAsync(cancellationToken);
-
-        var ready = new List<ReadyOrderView>();
-        foreach (var order in orders.Where(o => o.Status == OrderStatus.Open && !stillOpen.Contains(o.Id)))
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var item = await LockAsync(batchItemId, cancellationToken) ?? throw new InvalidOperationException($"Batch item {batchItemId} went away.");
+        if (BatchAllocator.Discard(item, quantity, now) is { } refusal)
         {
-            order.Status = OrderStatus.Ready;
-            order.ReadyAt = now;
-            ready.Add(new ReadyOrderView(order.OrderId, order.Brand, order.PlacedAt, now));
+            return new SurplusDiscardResult(null, refusal);
         }
 
+        db.WasteRecords.Add(new WasteRecord
+        {
+            BatchItemId = item.Id,
+            Station = item.Station,
+            ItemName = item.ItemName,
+            Modifiers = item.Modifiers,
+            Quantity = quantity,
+            Reason = reason,
+            DiscardedBy = discardedBy,
+            DiscardedAt = now,
+        });
         await db.SaveChangesAsync(cancellationToken);
-        return (orders.ToDictionary(o => o.Id), ready);
+        var surplus = SurplusView.From(item);
+        events.Add(KitchenEventTypes.SurplusUpdated, item.Station, new SurplusUpdatedPayload(surplus, [], quantity, reason));
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        await events.WriteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        events.Committed();
+        return new SurplusDiscardResult(surplus, null);
     }
+
+    private async Task<BatchItem?> LockAsync(long batchItemId, CancellationToken cancellationToken)
+        => (await db.BatchItems.FromSql($"SELECT * FROM batch_items WHERE id = {batchItemId} FOR UPDATE").ToListAsync(cancellationToken)).SingleOrDefault();
 }
 
 /// <summary>How a start or complete ended: done (with the batch item's new state and any orders now ready), not found, or refused.</summary>
@@ -119,3 +129,6 @@ public sealed record BatchActionResult(BatchItemView? BatchItem, IReadOnlyList<R
 
     public static BatchActionResult Done(BatchItemView item, IReadOnlyList<ReadyOrderView> ready) => new(item, ready, null, Found: true);
 }
+
+/// <summary>How a discard ended: the surplus left, or why it was refused.</summary>
+public sealed record SurplusDiscardResult(SurplusView? Surplus, BatchRefusal? Refusal);

@@ -57,8 +57,9 @@ public sealed class KitchenQueries(KitchenDbContext db)
             .ThenBy(b => b.Id)
             .ToListAsync(cancellationToken);
         var ready = await ReadyOrdersAsync(cancellationToken);
+        var surplus = await SurplusAsync(station, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new StationBoardView(station, lastEventId, [.. items.Select(BatchItemView.From)], ready);
+        return new StationBoardView(station, lastEventId, [.. items.Select(BatchItemView.From)], ready, surplus);
     }
 
     /// <summary>The station of a batch item; null when there is no such batch item.</summary>
@@ -99,8 +100,23 @@ public sealed class KitchenQueries(KitchenDbContext db)
                 order.PlacedAt,
                 order.ReceivedAt,
                 order.ReadyAt,
+                order.CancelledAt,
+                order.CancelReason,
                 [.. order.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).Select(l => new OrderLineProgressView(
                     l.LineId, l.Station, l.ItemName, l.Modifiers, l.Note, l.Quantity, l.CompletedQuantity, l.BatchItemId))]);
+    }
+
+    /// <summary>Cooked food no order has taken yet, by station, the oldest first.</summary>
+    public async Task<List<SurplusView>> SurplusAsync(string? station, CancellationToken cancellationToken)
+    {
+        var items = db.BatchItems.AsNoTracking().Where(b => b.SurplusQuantity > 0);
+        if (station is not null)
+        {
+            items = items.Where(b => b.Station == station);
+        }
+
+        var surplus = await items.OrderBy(b => b.Station).ThenBy(b => b.SurplusSince).ThenBy(b => b.Id).ToListAsync(cancellationToken);
+        return [.. surplus.Select(SurplusView.From)];
     }
 
     /// <summary>The most recently ready orders, newest first: what is waiting to be packed.</summary>

@@ -17,12 +17,25 @@ public static class OrderDocumentMapper
 {
     private static readonly string[] s_placedAtFields = ["PlacedAt", "CreatedAt", "OrderedAt"];
 
+    /// <summary>
+    /// The fields an order's cooking depends on. An update that touches none of them (a courier's position, a
+    /// payment status) changes nothing in the kitchen and is not sent.
+    /// </summary>
+    public static IReadOnlyList<string> KitchenFields { get; } = ["OtterOrderId", "BrandName", "StationOrders", "Status"];
+
     /// <param name="document">The platform's document.</param>
     /// <param name="observedAt">When the change was seen; the placed-at time of last resort.</param>
     public static OrderMapping Map(BsonDocument document, DateTime observedAt)
     {
         ArgumentNullException.ThrowIfNull(document);
         var reasons = new List<string>();
+
+        if (IsCancelled(document))
+        {
+            // Nothing else of a cancelled order matters (platforms often strip its items): only which order it is.
+            var cancelledId = document.GetValue("OtterOrderId", BsonNull.Value) is BsonString { Value: var id } && !string.IsNullOrWhiteSpace(id) ? id.Trim() : null;
+            return OrderMapping.Cancellation(cancelledId, SourceIdOf(document.GetValue("_id", BsonNull.Value)));
+        }
 
         var orderId = Text(document, "OtterOrderId", "OtterOrderId", reasons, required: true);
         var request = new OrderRequest
@@ -60,6 +73,40 @@ public static class OrderDocumentMapper
 
         var violations = OrderRequestValidator.Validate(request);
         return new OrderMapping(violations.Count == 0 ? request : null, orderId, [.. violations.Select(v => v.ToString())]);
+    }
+
+    /// <summary>Whether the platform cancelled the order: its <c>Status</c> is "Cancelled" (or "Canceled"), in any case.</summary>
+    public static bool IsCancelled(BsonDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return document.GetValue("Status", BsonNull.Value) is BsonString { Value: var status }
+            && (status.Trim().Equals("Cancelled", StringComparison.OrdinalIgnoreCase) || status.Trim().Equals("Canceled", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether an update changed a field the kitchen cooks by, judged from its <c>updateDescription</c>.</summary>
+    public static bool TouchesKitchenFields(BsonDocument? updateDescription)
+    {
+        if (updateDescription is null)
+        {
+            return true;
+        }
+
+        var paths = new List<string>();
+        if (updateDescription.GetValue("updatedFields", BsonNull.Value) is BsonDocument updated)
+        {
+            paths.AddRange(updated.Names);
+        }
+
+        foreach (var list in new[] { "removedFields", "truncatedArrays" })
+        {
+            if (updateDescription.GetValue(list, BsonNull.Value) is BsonArray values)
+            {
+                paths.AddRange(values.Select(v => v is BsonDocument truncated ? truncated.GetValue("field", string.Empty).ToString()! : v.ToString()!));
+            }
+        }
+
+        // Anything we cannot read is assumed to matter: sending an unchanged order costs one call, missing a change costs a meal.
+        return paths.Count == 0 || paths.Any(path => KitchenFields.Any(field => path == field || path.StartsWith(field + ".", StringComparison.Ordinal)));
     }
 
     private static StationOrder? MapStation(BsonValue value, int index, List<string> reasons)
@@ -212,8 +259,9 @@ public static class OrderDocumentMapper
     /// The source document's id as the kitchen keeps it, for tracing a ticket back: our own metadata, so it is made
     /// to fit (control characters replaced, cut to the id length) rather than a reason to refuse an order.
     /// </summary>
-    private static string SourceIdOf(BsonValue id)
+    public static string SourceIdOf(BsonValue id)
     {
+        ArgumentNullException.ThrowIfNull(id);
         if (id.IsBsonNull)
         {
             return string.Empty;

@@ -9,9 +9,10 @@ using Orbital.ServiceDefaults.Resilience;
 namespace Orbital.OrderManagement.Services;
 
 /// <summary>
-/// Talks to the kitchen's <c>OrderIntake</c>. Hands one order over with <c>SubmitOrder</c>, each call with a
-/// deadline, and keeps trying with the shared backoff until the kitchen acknowledges it. The order id is the
-/// idempotency key, so a retry after a lost answer is harmless. Only <c>INVALID_ARGUMENT</c> ends without an
+/// Talks to the kitchen's <c>OrderIntake</c>. Hands one order (or one change to it) over with <c>SubmitOrder</c> or
+/// <c>CancelOrder</c>, each call with a deadline, and keeps trying with the shared backoff until the kitchen
+/// acknowledges it. The order id and the change's revision make each call idempotent, so a retry after a lost
+/// answer is harmless. Only <c>INVALID_ARGUMENT</c> ends without an
 /// acknowledgement; every other answer holds the order (and the flow behind it), with a delay that grows to the
 /// maximum, and says so in the status.
 /// </summary>
@@ -26,12 +27,30 @@ public sealed partial class KitchenOrderForwarder(
 {
     private readonly TimeSpan _deadline = options.Value.Deadline;
 
-    /// <param name="request">A valid order.</param>
+    /// <param name="request">A valid order, as it is at its revision.</param>
     /// <param name="sourceId">The platform document's id, for the status of a held order.</param>
     /// <param name="cancellationToken">Stops waiting for the kitchen.</param>
-    public async Task<ForwardOutcome> ForwardAsync(OrderRequest request, string? sourceId, CancellationToken cancellationToken)
+    public Task<ForwardOutcome> ForwardAsync(OrderRequest request, string? sourceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(request.OrderId, sourceId, (deadline, token) => kitchen.SubmitOrderAsync(request, deadline: deadline, cancellationToken: token), cancellationToken);
+    }
+
+    /// <param name="cancellation">A valid cancellation.</param>
+    /// <param name="cancellationToken">Stops waiting for the kitchen.</param>
+    public Task<ForwardOutcome> CancelAsync(OrderCancellation cancellation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cancellation);
+        var orderId = string.IsNullOrEmpty(cancellation.OrderId) ? $"(deleted document {cancellation.SourceId})" : cancellation.OrderId;
+        return SendAsync(orderId, cancellation.SourceId, (deadline, token) => kitchen.CancelOrderAsync(cancellation, deadline: deadline, cancellationToken: token), cancellationToken);
+    }
+
+    private async Task<ForwardOutcome> SendAsync(
+        string orderId,
+        string? sourceId,
+        Func<DateTime, CancellationToken, AsyncUnaryCall<OrderAck>> call,
+        CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         var retry = backoff.Start(time);
 
@@ -39,10 +58,10 @@ public sealed partial class KitchenOrderForwarder(
         {
             try
             {
-                var ack = await kitchen.SubmitOrderAsync(request, deadline: Deadline(), cancellationToken: cancellationToken);
+                var ack = await call(Deadline(), cancellationToken);
                 status.Release();
                 metrics.Forwarded(ack.Duplicate, time.GetElapsedTime(started));
-                LogForwarded(logger, request.OrderId, ack.Duplicate);
+                LogForwarded(logger, orderId, ack.Duplicate, ack.Changed);
                 return new ForwardOutcome.Acknowledged(ack);
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
@@ -57,7 +76,7 @@ public sealed partial class KitchenOrderForwarder(
                 var delay = retry.NextDelay();
                 var expected = ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
                 status.Hold(
-                    request.OrderId,
+                    orderId,
                     sourceId,
                     expected ? HoldReason.KitchenUnavailable : HoldReason.KitchenFailed,
                     $"the kitchen answered {ex.StatusCode} ({ex.Status.Detail})",
@@ -66,11 +85,11 @@ public sealed partial class KitchenOrderForwarder(
                 metrics.ForwardRetry(ex.StatusCode.ToString());
                 if (expected)
                 {
-                    LogKitchenUnavailable(logger, request.OrderId, ex.StatusCode, delay.TotalSeconds, ex.Status.Detail);
+                    LogKitchenUnavailable(logger, orderId, ex.StatusCode, delay.TotalSeconds, ex.Status.Detail);
                 }
                 else
                 {
-                    LogKitchenFailed(logger, ex, request.OrderId, ex.StatusCode, delay.TotalSeconds, retry.Failures);
+                    LogKitchenFailed(logger, ex, orderId, ex.StatusCode, delay.TotalSeconds, retry.Failures);
                 }
 
                 await retry.WaitAsync(delay, cancellationToken);
@@ -106,8 +125,8 @@ public sealed partial class KitchenOrderForwarder(
 
     private DateTime Deadline() => time.GetUtcNow().UtcDateTime + _deadline;
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Kitchen acknowledged order {OrderId} (duplicate: {Duplicate})")]
-    private static partial void LogForwarded(ILogger logger, string orderId, bool duplicate);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kitchen acknowledged order {OrderId} (duplicate: {Duplicate}, changed: {Changed})")]
+    private static partial void LogForwarded(ILogger logger, string orderId, bool duplicate, bool changed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen did not take order {OrderId} ({StatusCode}: {Detail}); retrying in {DelaySeconds:0.0} s")]
     private static partial void LogKitchenUnavailable(ILogger logger, string orderId, StatusCode statusCode, double delaySeconds, string detail);

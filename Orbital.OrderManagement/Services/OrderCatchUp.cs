@@ -49,7 +49,13 @@ public sealed class OrderCatchUp(
     }
 
     /// <summary>Relays every order that may have been written since <paramref name="since"/>, or every order when null.</summary>
-    public async Task<CatchUpResult> RunAsync(DateTime? since, CancellationToken cancellationToken)
+    /// <param name="since">The time of the last change known to be dealt with; null for everything.</param>
+    /// <param name="revision">
+    /// The cluster time the stream beside the scan started at: every document read is at least that new, so the
+    /// kitchen applies it over an older state, and the stream's later changes over it.
+    /// </param>
+    /// <param name="cancellationToken">Stops the scan.</param>
+    public async Task<CatchUpResult> RunAsync(DateTime? since, ulong revision, CancellationToken cancellationToken)
     {
         var from = since is { } at ? Earlier(at, Margin) : (DateTime?)null;
         var filter = from is null ? new BsonDocument() : SinceFilter(from.Value);
@@ -61,7 +67,7 @@ public sealed class OrderCatchUp(
         {
             foreach (var document in cursor.Current)
             {
-                await relay.RelayAsync(document, time.GetUtcNow().UtcDateTime, cancellationToken);
+                await relay.RelayAsync(document, time.GetUtcNow().UtcDateTime, revision, cancellationToken);
                 status.Release();
                 status.Read();
                 scanned++;

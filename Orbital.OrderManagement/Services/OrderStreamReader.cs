@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Orbital.OrderManagement.Diagnostics;
+using Orbital.OrderManagement.Model;
 using Orbital.OrderManagement.Options;
 using Orbital.ServiceDefaults.Resilience;
 
@@ -10,9 +11,9 @@ namespace Orbital.OrderManagement.Services;
 
 /// <summary>
 /// Opens one change stream on the orders collection where a <see cref="StreamStart"/> says, and reads it until it
-/// is invalidated or fails. Every inserted order is relayed, one at a time and in order, and the change's own
-/// resume token is checkpointed only after its order was acknowledged or rejected, so a crash anywhere
-/// re-delivers rather than skips. Quiet streams checkpoint their post-batch token now and then so the saved
+/// is invalidated or fails. Every change to an order (insert, update, replace, delete) is relayed, one at a time and
+/// in order, with the change's cluster time as its revision, and the change's own resume token is checkpointed only
+/// after the kitchen acknowledged or rejected it, so a crash anywhere re-delivers rather than skips. Quiet streams checkpoint their post-batch token now and then so the saved
 /// position never falls off the oplog. A drop, rename or dropDatabase of the collection ends the stream with an
 /// invalidate, whose token is checkpointed to start after.
 /// </summary>
@@ -27,10 +28,11 @@ public sealed partial class OrderStreamReader(
     TimeProvider time,
     ILogger<OrderStreamReader> logger)
 {
-    // Inserts are orders; the collection events are how a drop, rename or restore is seen rather than guessed.
+    // Inserts, updates, replacements and deletes are what happens to orders; the collection events are how a drop,
+    // rename or restore is seen rather than guessed.
     private static readonly BsonDocument s_match = new("$match", new BsonDocument(
         "operationType",
-        new BsonDocument("$in", new BsonArray { "insert", "drop", "rename", "dropDatabase", "invalidate" })));
+        new BsonDocument("$in", new BsonArray { "insert", "update", "replace", "delete", "drop", "rename", "dropDatabase", "invalidate" })));
 
     private readonly OrderListenerOptions _options = options.Value;
     private readonly IMongoCollection<BsonDocument> _orders = database.GetCollection<BsonDocument>(options.Value.OrdersCollection);
@@ -52,6 +54,11 @@ public sealed partial class OrderStreamReader(
         // second loss of history would catch up from too late.
         var openedAt = time.GetUtcNow().UtcDateTime;
         var scan = StreamStart.ScanOf(start);
+
+        // A stream that does not resume starts at a known cluster time: what a scan reads is the orders' state at
+        // that time or later, so it is sent with that time as its revision, and every change after it comes from
+        // the stream with a newer one.
+        var startedAt = start is StreamStart.Resume ? null : await ClusterTimeAsync(cancellationToken);
         if (scan is not null)
         {
             status.CatchingUp($"Catching up: {scan.Reason}. Re-reading orders written since {Describe(scan.Since)}.");
@@ -62,7 +69,7 @@ public sealed partial class OrderStreamReader(
             await checkpoints.MarkCatchUpAsync(pending, cancellationToken);
         }
 
-        using var stream = await WatchAsync(start, cancellationToken);
+        using var stream = await WatchAsync(start, startedAt, cancellationToken);
         if (start is StreamStart.Resume resume)
         {
             LogResuming(logger, resume.Checkpoint.EventTime);
@@ -77,7 +84,7 @@ public sealed partial class OrderStreamReader(
             // The stream is open before anything is scanned: an order written during the scan is seen by one or
             // both (the kitchen deduplicates), never by neither.
             await stream.MoveNextAsync(cancellationToken);
-            var result = scan is null ? null : await catchUp.RunAsync(scan.Since, cancellationToken);
+            var result = scan is null ? null : await catchUp.RunAsync(scan.Since, RevisionOf(startedAt), cancellationToken);
             if (await HandleBatchAsync(stream, progress, QuietBatch.Skip, cancellationToken))
             {
                 return true;
@@ -132,15 +139,19 @@ public sealed partial class OrderStreamReader(
             var changedAt = ChangedAt(change);
             switch (change.OperationType)
             {
-                case ChangeStreamOperationType.Insert:
-                    ObserveObjectIdLag(change, changedAt);
-                    await relay.RelayAsync(change.FullDocument, changedAt, cancellationToken);
+                case ChangeStreamOperationType.Insert or ChangeStreamOperationType.Update or ChangeStreamOperationType.Replace or ChangeStreamOperationType.Delete:
+                    if (change.OperationType == ChangeStreamOperationType.Insert)
+                    {
+                        ObserveObjectIdLag(change, changedAt);
+                    }
+
+                    await RelayAsync(change, changedAt, cancellationToken);
                     status.Release();
                     status.Read();
 
                     // Checkpoint only after the kitchen acknowledged: a crash before this line re-delivers, which
-                    // the kitchen deduplicates. The change's own token, never the cursor's end-of-batch one, which
-                    // would skip the rest of this batch.
+                    // the kitchen deduplicates by the order id and the change's revision. The change's own token,
+                    // never the cursor's end-of-batch one, which would skip the rest of this batch.
                     await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken);
                     break;
                 case ChangeStreamOperationType.Invalidate:
@@ -166,6 +177,41 @@ public sealed partial class OrderStreamReader(
         }
 
         return false;
+    }
+
+    private Task RelayAsync(ChangeStreamDocument<BsonDocument> change, DateTime changedAt, CancellationToken cancellationToken)
+    {
+        var revision = RevisionOf(change.ClusterTime) is var clusterTime and > 0
+            ? clusterTime
+            : (ulong)new DateTimeOffset(changedAt).ToUnixTimeSeconds() << 32;
+        switch (change.OperationType)
+        {
+            case ChangeStreamOperationType.Delete:
+                return relay.RelayDeletionAsync(change.DocumentKey?.GetValue("_id", BsonNull.Value) ?? BsonNull.Value, revision, cancellationToken);
+            case ChangeStreamOperationType.Update when change.FullDocument is null:
+                // Deleted since (updateLookup found nothing): its delete event comes next on this stream.
+                LogUpdateOfDeleted(logger, change.DocumentKey?.GetValue("_id", BsonNull.Value).ToString() ?? "?");
+                return Task.CompletedTask;
+            case ChangeStreamOperationType.Update when !OrderDocumentMapper.TouchesKitchenFields(change.UpdateDescription?.ToBsonDocument()):
+                // A courier's position or a payment status: nothing the kitchen cooks by.
+                return Task.CompletedTask;
+            default:
+                // An update's document is the order as it is now (updateLookup), which may already include later
+                // changes; each of those comes with its own, newer revision, so the kitchen ends at the latest state.
+                return relay.RelayAsync(change.FullDocument, changedAt, revision, cancellationToken);
+        }
+    }
+
+    /// <summary>A cluster time as a revision: seconds and increment in one increasing number.</summary>
+    private static ulong RevisionOf(BsonTimestamp? clusterTime) => clusterTime is null ? 0 : unchecked((ulong)clusterTime.Value);
+
+    /// <summary>The cluster time now, as the server says it in an answer to a session's command.</summary>
+    private async Task<BsonTimestamp> ClusterTimeAsync(CancellationToken cancellationToken)
+    {
+        using var session = await database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        await database.RunCommandAsync<BsonDocument>(session, new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+        return session.OperationTime
+            ?? throw new MongoClientException("The server answered without a cluster time: change streams need a replica set.");
     }
 
     /// <summary>
@@ -218,13 +264,19 @@ public sealed partial class OrderStreamReader(
         }
     }
 
-    private Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> WatchAsync(StreamStart start, CancellationToken cancellationToken)
+    private Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> WatchAsync(StreamStart start, BsonTimestamp? startedAt, CancellationToken cancellationToken)
     {
         var pipeline = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>([s_match]);
         var watchOptions = new ChangeStreamOptions
         {
             MaxAwaitTime = _options.MaxAwaitTime,
             BatchSize = 100,
+
+            // An update's event carries the order as it is now; the kitchen needs the whole order, not the difference.
+            FullDocument = ChangeStreamFullDocumentOption.UpdateLookup,
+            // Just after that time: the change at it (the last one before the stream) is already in what a scan reads,
+            // and a first start reads from now.
+            StartAtOperationTime = startedAt is null ? null : new BsonTimestamp(startedAt.Value + 1),
         };
         switch (start)
         {
@@ -244,6 +296,9 @@ public sealed partial class OrderStreamReader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the order stream after the change of {EventTime:O}")]
     private static partial void LogResuming(ILogger logger, DateTime? eventTime);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Document {DocumentId} was updated and then deleted; its deletion follows")]
+    private static partial void LogUpdateOfDeleted(ILogger logger, string documentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting the order stream after its invalidation: reading the re-created collection")]
     private static partial void LogStartingAfterInvalidate(ILogger logger);

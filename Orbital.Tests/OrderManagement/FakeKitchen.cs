@@ -13,12 +13,16 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
 {
     private readonly ConcurrentDictionary<string, DateTime> _stored = new();
     private readonly ConcurrentQueue<OrderRequest> _calls = new();
+    private readonly ConcurrentQueue<OrderCancellation> _cancellations = new();
     private int _stateCalls;
 
     /// <summary>Decides the answer to each call; null answers normally. Throw an <see cref="RpcException"/> to fail it.</summary>
     public Func<OrderRequest, Task>? Before { get; set; }
 
     public IReadOnlyList<OrderRequest> Calls => [.. _calls];
+
+    /// <summary>Every <c>CancelOrder</c> call, in the order they came.</summary>
+    public IReadOnlyList<OrderCancellation> Cancellations => [.. _cancellations];
 
     /// <summary>Order ids in the order they were first stored.</summary>
     public IReadOnlyList<string> Stored => [.. _stored.OrderBy(s => s.Value).Select(s => s.Key)];
@@ -33,6 +37,13 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
         _calls.Enqueue(request.Clone());
         var response = AnswerAsync(request, options.CancellationToken);
         return new AsyncUnaryCall<OrderAck>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    public override AsyncUnaryCall<OrderAck> CancelOrderAsync(OrderCancellation request, CallOptions options)
+    {
+        _cancellations.Enqueue(request.Clone());
+        var ack = new OrderAck { OrderId = request.OrderId, AcceptedAt = Timestamp.FromDateTime(DateTime.UtcNow) };
+        return new AsyncUnaryCall<OrderAck>(Task.FromResult(ack), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
     }
 
     /// <summary>Decides the answer to each <c>GetIntakeState</c> call; null answers from what was stored.</summary>

@@ -66,12 +66,24 @@ namespace Orbital.KitchenBatch.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("station");
 
+                    b.Property<int>("SurplusQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("surplus_quantity");
+
+                    b.Property<DateTimeOffset?>("SurplusSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("surplus_since");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
                         .HasName("pk_batch_items");
+
+                    b.HasIndex("Station")
+                        .HasDatabaseName("ix_batch_items_surplus_by_station")
+                        .HasFilter("surplus_quantity > 0");
 
                     b.HasIndex("Station", "OldestOpenPlacedAt")
                         .HasDatabaseName("ix_batch_items_open_by_station")
@@ -86,6 +98,8 @@ namespace Orbital.KitchenBatch.Data.Migrations
                             t.HasCheckConstraint("ck_batch_items_in_progress_within_open", "in_progress_quantity >= 0 AND in_progress_quantity <= open_quantity");
 
                             t.HasCheckConstraint("ck_batch_items_open_not_negative", "open_quantity >= 0");
+
+                            t.HasCheckConstraint("ck_batch_items_surplus_covers_open", "surplus_quantity >= 0 AND (surplus_quantity = 0 OR open_quantity = 0)");
                         });
                 });
 
@@ -174,6 +188,15 @@ namespace Orbital.KitchenBatch.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("brand");
 
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -191,6 +214,10 @@ namespace Orbital.KitchenBatch.Data.Migrations
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
+
+                    b.Property<decimal>("Revision")
+                        .HasColumnType("numeric(20,0)")
+                        .HasColumnName("revision");
 
                     b.Property<string>("SourceId")
                         .HasMaxLength(128)
@@ -213,6 +240,9 @@ namespace Orbital.KitchenBatch.Data.Migrations
                     b.HasIndex("ReadyAt")
                         .HasDatabaseName("ix_orders_ready_at")
                         .HasFilter("status = 'Ready'");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_orders_source_id");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -336,6 +366,70 @@ namespace Orbital.KitchenBatch.Data.Migrations
                     b.ToTable("pairing_codes", (string)null);
                 });
 
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.WasteRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BatchItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_item_id");
+
+                    b.Property<DateTimeOffset>("DiscardedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("discarded_at");
+
+                    b.Property<string>("DiscardedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("discarded_by");
+
+                    b.Property<string>("ItemName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("item_name");
+
+                    b.PrimitiveCollection<string[]>("Modifiers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("modifiers");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Station")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.HasKey("Id")
+                        .HasName("pk_waste_records");
+
+                    b.HasIndex("BatchItemId")
+                        .HasDatabaseName("ix_waste_records_batch_item_id");
+
+                    b.HasIndex("DiscardedAt")
+                        .HasDatabaseName("ix_waste_records_discarded_at");
+
+                    b.ToTable("waste_records", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_waste_records_quantity_positive", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Orbital.KitchenBatch.Model.OrderLine", b =>
                 {
                     b.HasOne("Orbital.KitchenBatch.Model.BatchItem", "BatchItem")
@@ -355,6 +449,16 @@ namespace Orbital.KitchenBatch.Data.Migrations
                     b.Navigation("BatchItem");
 
                     b.Navigation("Order");
+                });
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.WasteRecord", b =>
+                {
+                    b.HasOne("Orbital.KitchenBatch.Model.BatchItem", null)
+                        .WithMany()
+                        .HasForeignKey("BatchItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_waste_records_batch_items_batch_item_id");
                 });
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.KitchenOrder", b =>

@@ -8,6 +8,7 @@ namespace Orbital.KitchenBatch.Model.Views;
 /// <param name="OpenQuantity">Ordered and not yet cooked.</param>
 /// <param name="InProgressQuantity">Of the open ones, started by a cook.</param>
 /// <param name="WaitingQuantity">Of the open ones, not started yet.</param>
+/// <param name="SurplusQuantity">Cooked and assigned to no order (while there is any, nothing is open).</param>
 /// <param name="OldestOpenPlacedAt">When the oldest order waiting for it was placed; null when nothing is open.</param>
 /// <param name="UpdatedAt">When its quantities last changed.</param>
 public sealed record BatchItemView(
@@ -18,12 +19,13 @@ public sealed record BatchItemView(
     int OpenQuantity,
     int InProgressQuantity,
     int WaitingQuantity,
+    int SurplusQuantity,
     DateTimeOffset? OldestOpenPlacedAt,
     DateTimeOffset UpdatedAt)
 {
     public static BatchItemView From(BatchItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return new(item.Id, item.Station, item.ItemName, item.Modifiers, item.OpenQuantity, item.InProgressQuantity, item.WaitingQuantity, item.OldestOpenPlacedAt, item.UpdatedAt);
+        return new(item.Id, item.Station, item.ItemName, item.Modifiers, item.OpenQuantity, item.InProgressQuantity, item.WaitingQuantity, item.SurplusQuantity, item.OldestOpenPlacedAt, item.UpdatedAt);
     }
 }

@@ -8,6 +8,8 @@ public sealed record OrderProgressView(
     DateTimeOffset PlacedAt,
     DateTimeOffset ReceivedAt,
     DateTimeOffset? ReadyAt,
+    DateTimeOffset? CancelledAt,
+    string? CancelReason,
     IReadOnlyList<OrderLineProgressView> Lines);
 
 /// <summary>One line of an order and its progress.</summary>
@@ -22,4 +24,11 @@ public sealed record OrderLineProgressView(
     long BatchItemId);
 
 /// <summary>An order ready for packing; also the payload of <c>order.ready</c>.</summary>
-public sealed record ReadyOrderView(string OrderId, string Brand, DateTimeOffset PlacedAt, DateTimeOffset ReadyAt);
+public sealed record ReadyOrderView(string OrderId, string Brand, DateTimeOffset PlacedAt, DateTimeOffset ReadyAt)
+{
+    public static ReadyOrderView From(KitchenOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return new(order.OrderId, order.Brand, order.PlacedAt, order.ReadyAt ?? order.ReceivedAt);
+    }
+}

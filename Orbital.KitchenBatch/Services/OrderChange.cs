@@ -1,0 +1,32 @@
+using Orbital.Contracts.Orders;
+
+namespace Orbital.KitchenBatch.Services;
+
+/// <summary>
+/// One change the platform made to an order, as intake applies it: the order as it is now (<see cref="State"/>),
+/// or its cancellation (no state). An order is found by its id, or, for a deleted document, by its source id.
+/// </summary>
+public sealed record OrderChange(string? OrderId, string? SourceId, ulong Revision, OrderRequest? State, string? CancelReason)
+{
+    public static OrderChange Of(OrderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new(request.OrderId, NullIfEmpty(request.SourceId), request.Revision, request, null);
+    }
+
+    public static OrderChange Of(OrderCancellation cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(cancellation);
+        return new(
+            NullIfEmpty(cancellation.OrderId),
+            NullIfEmpty(cancellation.SourceId),
+            cancellation.Revision,
+            null,
+            NullIfEmpty(cancellation.Reason) ?? "cancelled by the platform");
+    }
+
+    /// <summary>Whether this change comes after <paramref name="stored"/>; a change without revision never does.</summary>
+    public bool IsNewerThan(ulong stored) => Revision > stored;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
