@@ -108,6 +108,9 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
             order.Brand = change.State.Brand;
         }
 
+        // Before anything is saved: the database refuses a batch item holding surplus and open demand at once.
+        var assigned = await AllocateSurplusAsync(order, batches.ById.Values, now, cancellationToken);
+        var ownReady = SetStatus(order, change, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -118,9 +121,6 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
             return null;
         }
 
-        var assigned = await AllocateSurplusAsync(batches.ById.Values, now, cancellationToken);
-        var ownReady = SetStatus(order, change, now);
-        await db.SaveChangesAsync(cancellationToken);
         var others = assigned.Select(a => a.Line.KitchenOrderId).Where(id => id != order.Id).Distinct().Order().ToArray();
         var (otherOrders, othersReady) = await readiness.MarkReadyAsync(others, now, cancellationToken);
         otherOrders[order.Id] = order;
@@ -272,21 +272,21 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
         return new LineChangePayload(line.LineId, line.Station, line.ItemName, line.Modifiers, from, quantity, freed);
     }
 
-    /// <summary>Gives each batch item's surplus to its oldest open lines, whichever order they belong to.</summary>
-    private async Task<List<LineAllocation>> AllocateSurplusAsync(IEnumerable<BatchItem> batches, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives each batch item's surplus to its oldest open lines, whichever order they belong to: this order's lines
+    /// as they are now (some not saved yet), and the other orders' open lines as stored.
+    /// </summary>
+    private async Task<List<LineAllocation>> AllocateSurplusAsync(KitchenOrder order, IEnumerable<BatchItem> batches, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var assigned = new List<LineAllocation>();
         foreach (var batch in batches.Where(b => b.SurplusQuantity > 0 && b.OpenQuantity > 0).OrderBy(b => b.Id))
         {
-            var openLines = await db.OrderLines
-                .Where(l => l.BatchItemId == batch.Id && l.CompletedQuantity < l.Quantity)
+            var orderId = order.Id;
+            var others = await db.OrderLines
+                .Where(l => l.BatchItemId == batch.Id && l.KitchenOrderId != orderId && l.CompletedQuantity < l.Quantity)
                 .ToListAsync(cancellationToken);
-            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.OldestFirst(openLines)], now));
-        }
-
-        if (assigned.Count > 0)
-        {
-            await db.SaveChangesAsync(cancellationToken);
+            var own = order.Lines.Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
+            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.OldestFirst([.. others, .. own])], now));
         }
 
         return assigned;

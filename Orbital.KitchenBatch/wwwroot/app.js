@@ -1,11 +1,13 @@
-// Orbital station board: one station's batch items, live from /api/events, with start and complete.
+// Orbital station board: one station's batch items, live from /api/events, with start and complete; the station's
+// surplus (cooked food no order has), with discard; and the orders ready for packing, cancelled ones marked.
 // No build step, no framework: the page is served as-is by the kitchen service.
 "use strict";
 
 const board = {
   station: "",
   items: new Map(),          // batch item id -> view
-  ready: new Map(),          // order id -> ready order view
+  ready: new Map(),          // order id -> ready order view (with cancelled: true once the order is cancelled)
+  surplus: new Map(),        // batch item id -> surplus view (only those with a quantity)
   lastEventId: null,         // the last event applied; a reconnect resumes after it
   source: null,
   retryDelay: 1000,
@@ -18,6 +20,12 @@ const stationSelect = $("#station");
 const cardList = $("#batch-items");
 const readyList = $("#ready-orders");
 const cardTemplate = $("#card-template");
+const surplusList = $("#surplus-items");
+const surplusTemplate = $("#surplus-template");
+
+// A cancelled order stays on the ready list, struck through, this long (or until the next snapshot), so that the
+// packer sees it and takes it off the pass instead of packing it.
+const cancelledShownFor = 15 * 60000;
 
 document.addEventListener("DOMContentLoaded", start);
 
@@ -28,9 +36,12 @@ const deviceStationKey = "orbital.deviceStation";
 async function start() {
   stationSelect.addEventListener("change", () => selectStation(stationSelect.value));
   cardList.addEventListener("click", onCardClick);
+  surplusList.addEventListener("click", onSurplusClick);
+  surplusList.addEventListener("submit", onDiscard);
   $("#pairing-form").addEventListener("submit", onPair);
   $("#unpair").addEventListener("click", unpair);
   setInterval(renderAges, 1000);
+  setInterval(forgetOldCancellations, 30000);
   if (!localStorage.getItem(tokenKey)) {
     showPairing();
     return;
@@ -137,7 +148,9 @@ async function selectStation(station) {
   history.replaceState(null, "", url);
   closeStream();
   board.items.clear();
+  board.surplus.clear();
   renderCards();
+  renderSurplus();
   $("#pick").hidden = Boolean(station);
   if (!station) {
     setConnection("offline", "Offline");
@@ -146,8 +159,8 @@ async function selectStation(station) {
   await loadStation();
 }
 
-// The station's batch items and ready orders, read in one snapshot with the event id they were read at, then
-// the stream from exactly there.
+// The station's batch items, ready orders and surplus, read in one snapshot with the event id they were read at,
+// then the stream from exactly there.
 async function loadStation() {
   try {
     setConnection("connecting", "Connecting…");
@@ -155,9 +168,11 @@ async function loadStation() {
     const snapshot = await api("GET", `/api/stations/${encodeURIComponent(board.station)}/board`);
     board.items = new Map(snapshot.items.map((item) => [item.id, item]));
     board.ready = new Map(snapshot.readyOrders.map((order) => [order.orderId, order]));
+    board.surplus = new Map((snapshot.surplus || []).filter((s) => s.quantity > 0).map((s) => [s.id, s]));
     board.lastEventId = snapshot.lastEventId;
     renderCards();
     renderReady();
+    renderSurplus();
     openStream();
   } catch (error) {
     setConnection("offline", "Offline");
@@ -210,11 +225,60 @@ function openStream() {
     board.ready.set(order.orderId, order);
     renderReady();
   }));
-  source.addEventListener("order.received", (e) => apply(e, (order) => {
-    if (order.stations.some((s) => ![...stationSelect.options].some((o) => o.value === s))) {
-      loadStations();
+  source.addEventListener("surplus.updated", (e) => apply(e, ({ surplus }) => {
+    if (surplus.station !== board.station) {
+      return;
     }
+    setSurplus(surplus);
+    renderSurplus(surplus.id);
   }));
+  source.addEventListener("order.received", (e) => apply(e, (order) => knowStations(order.stations)));
+  source.addEventListener("order.updated", (e) => apply(e, onOrderUpdated));
+  source.addEventListener("order.cancelled", (e) => apply(e, onOrderCancelled));
+}
+
+// A station the picker does not list yet (an order brought it): list the stations again.
+function knowStations(stations) {
+  if (stations.some((s) => ![...stationSelect.options].some((o) => o.value === s))) {
+    loadStations();
+  }
+}
+
+// A ready order that was changed and is open again (it got new lines) must not be packed as it is: it leaves the
+// ready list, and comes back with order.ready once its new lines are cooked.
+function onOrderUpdated(order) {
+  knowStations([...new Set(order.lines.map((line) => line.station))]);
+  const shown = board.ready.get(order.orderId);
+  if (!shown) {
+    return;
+  }
+  if (order.status !== "Ready") {
+    board.ready.delete(order.orderId);
+  } else if (!shown.cancelled) {
+    shown.brand = order.brand;
+  }
+  // A cancelled entry whose order is ready again is replaced by the order.ready that follows this event.
+  renderReady();
+}
+
+// A cancelled order may already be on the pass: rather than vanish from the list (and be packed anyway), it stays,
+// marked cancelled. Its cooked food is surplus now (surplus.updated says so for its station).
+function onOrderCancelled(order) {
+  const shown = board.ready.get(order.orderId);
+  if (!shown) {
+    return;
+  }
+  board.ready.set(order.orderId, { ...shown, cancelled: true, cancelReason: order.reason, cancelledSeenAt: Date.now() });
+  renderReady();
+}
+
+function forgetOldCancellations() {
+  const now = Date.now();
+  const old = [...board.ready.values()].filter((order) => order.cancelled && now - order.cancelledSeenAt > cancelledShownFor);
+  old.forEach((order) => board.ready.delete(order.orderId));
+  if (old.length > 0) {
+    renderReady();
+  }
 }
 
 function apply(event, handle) {
@@ -298,9 +362,7 @@ function renderCards(changedId, isNew) {
     const card = existing.get(item.id) || cardTemplate.content.firstElementChild.cloneNode(true);
     fillCard(card, item);
     if (item.id === changedId && !isNew) {
-      card.classList.remove("flash");
-      void card.offsetWidth;
-      card.classList.add("flash");
+      flash(card);
     }
     return card;
   });
@@ -318,11 +380,7 @@ function renderCards(changedId, isNew) {
 function fillCard(card, item) {
   card.dataset.batchItemId = item.id;
   card.querySelector(".item-name").textContent = item.itemName;
-  card.querySelector(".modifiers").replaceChildren(...item.modifiers.map((m) => {
-    const li = document.createElement("li");
-    li.textContent = m;
-    return li;
-  }));
+  fillModifiers(card.querySelector(".modifiers"), item.modifiers);
   card.querySelector(".open-quantity").textContent = item.openQuantity;
   card.querySelector(".in-progress-quantity").textContent = item.inProgressQuantity;
   card.querySelector(".waiting-quantity").textContent = item.waitingQuantity;
@@ -333,6 +391,21 @@ function fillCard(card, item) {
     input.value = item.waitingQuantity > 0 ? item.waitingQuantity : item.openQuantity;
   }
   updateButtons(card, item);
+}
+
+function fillModifiers(list, modifiers) {
+  list.replaceChildren(...modifiers.map((m) => {
+    const li = document.createElement("li");
+    li.textContent = m;
+    return li;
+  }));
+}
+
+// Restarts the highlight animation, so that a change a cook did not make himself catches the eye.
+function flash(element) {
+  element.classList.remove("flash");
+  void element.offsetWidth;
+  element.classList.add("flash");
 }
 
 function updateButtons(card, item) {
@@ -354,20 +427,125 @@ function renderAges() {
   for (const li of readyList.children) {
     li.querySelector(".ready-age").textContent = duration(now - Date.parse(li.dataset.readyAt));
   }
+  for (const li of surplusList.children) {
+    const since = Date.parse(li.dataset.since);
+    li.querySelector(".surplus-age").textContent = Number.isNaN(since) ? "" : `for ${duration(Math.max(0, now - since))}`;
+  }
 }
 
 function renderReady() {
   const orders = [...board.ready.values()].sort((a, b) => Date.parse(b.readyAt) - Date.parse(a.readyAt)).slice(0, 50);
-  readyList.replaceChildren(...orders.map((order) => {
-    const li = document.createElement("li");
-    li.dataset.orderId = order.orderId;
-    li.dataset.readyAt = order.readyAt;
-    li.innerHTML = '<span class="order-id"></span><span class="brand-name"></span><span class="ready-age"></span>';
-    li.querySelector(".order-id").textContent = order.orderId;
-    li.querySelector(".brand-name").textContent = order.brand;
-    return li;
-  }));
+  readyList.replaceChildren(...orders.map(readyEntry));
   renderAges();
+}
+
+function readyEntry(order) {
+  const li = document.createElement("li");
+  li.dataset.orderId = order.orderId;
+  li.dataset.readyAt = order.readyAt;
+  li.dataset.state = order.cancelled ? "cancelled" : "ready";
+  li.classList.toggle("cancelled", Boolean(order.cancelled));
+  li.innerHTML = '<span class="order-id"></span><span class="brand-name"></span><span class="ready-age"></span>';
+  li.querySelector(".order-id").textContent = order.orderId;
+  li.querySelector(".brand-name").textContent = order.brand;
+  if (order.cancelled) {
+    const label = document.createElement("span");
+    label.className = "cancelled-label";
+    label.textContent = order.cancelReason ? `Cancelled · do not pack · ${order.cancelReason}` : "Cancelled · do not pack";
+    li.append(label);
+  }
+  return li;
+}
+
+function setSurplus(surplus) {
+  if (surplus.quantity > 0) {
+    board.surplus.set(surplus.id, surplus);
+  } else {
+    board.surplus.delete(surplus.id); // none left: given to orders, or discarded
+  }
+}
+
+// Existing entries are kept (not rebuilt), so that a discard form a cook has open survives live updates.
+function renderSurplus(changedId) {
+  const entries = [...board.surplus.values()].sort(
+    (a, b) => (Date.parse(a.since) || Infinity) - (Date.parse(b.since) || Infinity) || a.id - b.id);
+  const existing = new Map([...surplusList.children].map((li) => [Number(li.dataset.surplusId), li]));
+  surplusList.replaceChildren(...entries.map((surplus) => {
+    const li = existing.get(surplus.id);
+    const entry = li || surplusTemplate.content.firstElementChild.cloneNode(true);
+    const changed = li && Number(li.dataset.quantity) !== surplus.quantity;
+    fillSurplus(entry, surplus);
+    if (surplus.id === changedId && changed) {
+      flash(entry);
+    }
+    return entry;
+  }));
+  const total = entries.reduce((sum, surplus) => sum + surplus.quantity, 0);
+  $("#surplus-total").textContent = total > 0 ? `· ${total}` : "";
+  renderAges();
+}
+
+function fillSurplus(li, surplus) {
+  li.dataset.surplusId = surplus.id;
+  li.dataset.quantity = surplus.quantity;
+  li.dataset.since = surplus.since || "";
+  li.querySelector(".surplus-quantity").textContent = surplus.quantity;
+  li.querySelector(".item-name").textContent = surplus.itemName;
+  fillModifiers(li.querySelector(".modifiers"), surplus.modifiers);
+  li.querySelector(".discard-of").textContent = `of ${surplus.quantity}`;
+  const input = li.querySelector(".discard-quantity");
+  input.max = surplus.quantity;
+  // An open form keeps the quantity the cook chose, unless the surplus shrank below it meanwhile.
+  if (li.querySelector(".discard-form").hidden || Number(input.value) > surplus.quantity) {
+    input.value = surplus.quantity;
+  }
+}
+
+// Discarding is two steps (open the form, confirm), so that a stray tap on a busy screen throws nothing away.
+function onSurplusClick(event) {
+  const button = event.target.closest("button");
+  const li = event.target.closest(".surplus-item");
+  if (!button || !li) {
+    return;
+  }
+  if (button.classList.contains("discard-open")) {
+    showDiscardForm(li, true);
+  } else if (button.classList.contains("discard-cancel")) {
+    showDiscardForm(li, false);
+  } else if (button.dataset.step) {
+    const surplus = board.surplus.get(Number(li.dataset.surplusId));
+    const input = li.querySelector(".discard-quantity");
+    input.value = clamp(Number(input.value || 0) + Number(button.dataset.step), 1, surplus ? surplus.quantity : 1);
+  }
+}
+
+function showDiscardForm(li, open) {
+  li.querySelector(".discard-form").hidden = !open;
+  li.querySelector(".discard-open").hidden = open;
+  li.dataset.discarding = String(open);
+  if (open) {
+    li.querySelector(".discard-quantity").value = li.dataset.quantity;
+  }
+}
+
+async function onDiscard(event) {
+  event.preventDefault();
+  const form = event.target;
+  const li = form.closest(".surplus-item");
+  const quantity = Number(form.querySelector(".discard-quantity").value);
+  const reason = form.querySelector(".discard-reason").value;
+  const buttons = form.querySelectorAll("button");
+  buttons.forEach((b) => (b.disabled = true));
+  try {
+    const surplus = await api("POST", `/api/surplus/${li.dataset.surplusId}/discard`, { quantity, reason });
+    showDiscardForm(li, false);
+    setSurplus(surplus);
+    renderSurplus();
+  } catch (error) {
+    showError(error.message); // e.g. 409: an order took some of it meanwhile; the form stays open
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
 }
 
 function setConnection(state, label) {

@@ -61,6 +61,27 @@ public sealed class KitchenDatabase(string connectionString)
         return lines;
     }
 
+    /// <summary>The kitchen events after <paramref name="afterId"/>, oldest first, as (type, JSON payload).</summary>
+    public async Task<List<(string Type, string Payload)>> EventsAfterAsync(long afterId)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT type, payload FROM kitchen_events WHERE id > $1 ORDER BY id", connection)
+        {
+            Parameters = { new() { Value = afterId } },
+        };
+        var events = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            events.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return events;
+    }
+
+    /// <summary>The newest kitchen event's id; 0 when there is none.</summary>
+    public Task<long> LastEventIdAsync() => ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM kitchen_events");
+
     /// <summary>Runs a scalar query, for the odd assertion that needs one.</summary>
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {

@@ -117,6 +117,120 @@ public sealed class BatchAllocatorTests
         Assert.Equal(["extra cheese", "no onions"], noOnionsExtraCheese.Modifiers);
     }
 
+    [Fact]
+    public void Lowering_a_line_takes_waiting_demand_first_and_in_progress_only_when_nothing_waits()
+    {
+        var line = Line(orderId: 1, placedMinutesAgo: 3, quantity: 5);
+        var item = Item(open: 5);
+        item.InProgressQuantity = 2;
+
+        var freed = BatchAllocator.ChangeQuantity(item, line, 3, s_now);
+        Assert.Equal((0, 3, 2, 1), (freed, item.OpenQuantity, item.InProgressQuantity, item.WaitingQuantity));
+
+        BatchAllocator.ChangeQuantity(item, line, 1, s_now);
+        Assert.Equal((1, 1, 0), (item.OpenQuantity, item.InProgressQuantity, item.WaitingQuantity));
+    }
+
+    [Fact]
+    public void What_was_cooked_beyond_a_lowered_quantity_becomes_surplus()
+    {
+        var line = Line(orderId: 1, placedMinutesAgo: 3, quantity: 4);
+        var item = Item(open: 4);
+        BatchAllocator.Complete(item, [line], 3, s_now);
+
+        var freed = BatchAllocator.ChangeQuantity(item, line, 1, s_now);
+
+        Assert.Equal(2, freed);
+        Assert.Equal((1, 1, 0), (line.Quantity, line.CompletedQuantity, line.OpenQuantity));
+        Assert.Equal((0, 2), (item.OpenQuantity, item.SurplusQuantity));
+        Assert.Equal(s_now, item.SurplusSince);
+    }
+
+    [Fact]
+    public void A_cancelled_line_gives_up_its_open_demand_and_its_cooked_food_becomes_surplus()
+    {
+        var line = Line(orderId: 1, placedMinutesAgo: 3, quantity: 5);
+        var item = Item(open: 5);
+        item.InProgressQuantity = 1;
+        BatchAllocator.Complete(item, [line], 2, s_now);
+
+        var freed = BatchAllocator.ChangeQuantity(item, line, 0, s_now);
+
+        Assert.Equal(2, freed);
+        Assert.Equal((0, 0, 2), (item.OpenQuantity, item.InProgressQuantity, item.SurplusQuantity));
+    }
+
+    [Fact]
+    public void Raising_a_line_adds_open_demand()
+    {
+        var line = Line(orderId: 1, placedMinutesAgo: 3, quantity: 2);
+        var item = Item(open: 2);
+
+        var freed = BatchAllocator.ChangeQuantity(item, line, 5, s_now);
+
+        Assert.Equal((0, 5, 5), (freed, line.OpenQuantity, item.OpenQuantity));
+    }
+
+    [Fact]
+    public void Surplus_goes_to_the_oldest_open_lines_before_anything_is_cooked()
+    {
+        var newest = Line(orderId: 1, placedMinutesAgo: 1, quantity: 2);
+        var oldest = Line(orderId: 2, placedMinutesAgo: 6, quantity: 1);
+        var item = Item(open: 3);
+        item.SurplusQuantity = 2;
+        item.SurplusSince = s_now.AddMinutes(-4);
+
+        var assigned = BatchAllocator.AllocateSurplus(item, Fifo(newest, oldest), s_now);
+
+        Assert.Equal([(2L, 1), (1L, 1)], assigned.Select(a => (a.Line.KitchenOrderId, a.Quantity)));
+        Assert.Equal((0, 1, 1), (item.SurplusQuantity, item.OpenQuantity, item.WaitingQuantity));
+        Assert.Null(item.SurplusSince);
+        Assert.True(BatchAllocator.IsReady([oldest]));
+        Assert.Equal(newest.PlacedAt, item.OldestOpenPlacedAt);
+    }
+
+    [Fact]
+    public void Surplus_larger_than_the_demand_covers_all_of_it_and_the_rest_stays_surplus()
+    {
+        var line = Line(orderId: 1, placedMinutesAgo: 1, quantity: 2);
+        var item = Item(open: 2);
+        item.InProgressQuantity = 2;
+        item.SurplusQuantity = 5;
+
+        var assigned = BatchAllocator.AllocateSurplus(item, [line], s_now);
+
+        Assert.Equal(2, Assert.Single(assigned).Quantity);
+        Assert.Equal((0, 0, 3), (item.OpenQuantity, item.InProgressQuantity, item.SurplusQuantity));
+        Assert.Null(item.OldestOpenPlacedAt);
+    }
+
+    [Fact]
+    public void Without_surplus_or_without_demand_nothing_is_allocated()
+    {
+        var line = Line(orderId: 1, placedMinutesAgo: 1, quantity: 2);
+
+        Assert.Empty(BatchAllocator.AllocateSurplus(Item(open: 2), [line], s_now));
+        var idle = Item(open: 0);
+        idle.SurplusQuantity = 3;
+        Assert.Empty(BatchAllocator.AllocateSurplus(idle, [], s_now));
+        Assert.Equal(3, idle.SurplusQuantity);
+    }
+
+    [Fact]
+    public void Discarding_takes_surplus_away_and_never_more_than_there_is()
+    {
+        var item = Item(open: 0);
+        item.SurplusQuantity = 3;
+        item.SurplusSince = s_now;
+
+        Assert.Null(BatchAllocator.Discard(item, 2, s_now));
+        Assert.Equal(1, item.SurplusQuantity);
+        Assert.Contains("Only 1 'Burger' at Grill Station are surplus", BatchAllocator.Discard(item, 2, s_now)!.Reason, StringComparison.Ordinal);
+        Assert.NotNull(BatchAllocator.Discard(item, 0, s_now));
+        Assert.Null(BatchAllocator.Discard(item, 1, s_now));
+        Assert.Equal((0, (DateTimeOffset?)null), (item.SurplusQuantity, item.SurplusSince));
+    }
+
     private static List<OrderLine> Fifo(params OrderLine[] lines) => [.. BatchAllocator.OldestFirst(lines)];
 
     private static BatchItem Item(int open, string name = "Burger", string[]? modifiers = null) => new()
