@@ -32,6 +32,7 @@ public static class ApplicationServiceExtensions
             grpc.Interceptors.Add<IntakeKeyInterceptor>();
         });
         builder.Services.AddScoped<KitchenEventOutbox>();
+        builder.Services.AddOptions<KitchenSurplusOptions>().BindConfiguration(KitchenSurplusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<OrderReadiness>();
         builder.Services.AddScoped<KitchenOrderIntake>();
         builder.Services.AddScoped<BatchItemService>();

@@ -55,19 +55,25 @@ public static class BatchAllocator
     /// <summary>
     /// Sets what a line orders (0 when it is removed or its order cancelled) and moves the batch item with it: its
     /// open demand changes by the line's, taken from waiting demand first and then from what is in progress, and
-    /// whatever was already cooked beyond the new quantity becomes surplus.
+    /// whatever was already cooked beyond the new quantity becomes surplus, if it is still in the kitchen.
     /// </summary>
+    /// <param name="item">The line's batch item, locked for this transaction.</param>
+    /// <param name="line">The line.</param>
+    /// <param name="quantity">What it orders now.</param>
+    /// <param name="keepsFood">Whether what it cooked is still in the kitchen (false: handed over long ago).</param>
+    /// <param name="now">The time of the change.</param>
     /// <returns>How many cooked items the change freed as surplus.</returns>
-    public static int ChangeQuantity(BatchItem item, OrderLine line, int quantity, DateTimeOffset now)
+    public static int ChangeQuantity(BatchItem item, OrderLine line, int quantity, bool keepsFood, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(line);
         ArgumentOutOfRangeException.ThrowIfNegative(quantity);
 
         var openBefore = line.OpenQuantity;
-        var freed = Math.Max(0, line.CompletedQuantity - quantity);
-        line.CompletedQuantity -= freed;
+        var released = Math.Max(0, line.CompletedQuantity - quantity);
+        line.CompletedQuantity -= released;
         line.Quantity = quantity;
+        var freed = keepsFood ? released : 0;
         item.OpenQuantity += line.OpenQuantity - openBefore;
         item.InProgressQuantity = Math.Min(item.InProgressQuantity, item.OpenQuantity);
         if (freed > 0)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Data;
 using Orbital.KitchenBatch.Events;
@@ -13,15 +14,20 @@ namespace Orbital.KitchenBatch.Services;
 /// change, or its cancellation. Lines are matched by their line id and changed as a difference: a lowered or
 /// removed line takes its open demand away from the batch item and turns what was already cooked for it into
 /// surplus; new demand takes surplus before anything is cooked for it. Each change carries a revision, and one
-/// that is not newer than the order's is acknowledged without effect, so repeats and late redeliveries are
-/// harmless.
+/// that is older than the order's, or leaves it as it is, is acknowledged without effect, so repeats and late
+/// redeliveries are harmless.
 /// </summary>
 /// <remarks>
 /// Locks are taken in one order everywhere: the batch items an order touches (by key), then the orders (by id).
 /// Completions take one batch item, then the orders they finish, so the two never wait on each other in a circle.
 /// The unique index on the order id, not the look-up before it, decides whether an order is new.
 /// </remarks>
-public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox events, OrderReadiness readiness, TimeProvider time)
+public sealed class KitchenOrderIntake(
+    KitchenDbContext db,
+    KitchenEventOutbox events,
+    OrderReadiness readiness,
+    IOptions<KitchenSurplusOptions> surplus,
+    TimeProvider time)
 {
     private const string OrderIdIndex = "ix_orders_order_id";
 
@@ -60,7 +66,7 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
     {
         var now = Now();
         var seen = await LookAsync(change, cancellationToken);
-        if (seen is not null && (!change.IsNewerThan(seen.Revision) || seen.Matches(change)))
+        if (seen is not null && (!change.Supersedes(seen.Revision) || seen.Matches(change)))
         {
             // Nothing to do: an old or repeated change, or one that leaves the order as it is (a catch-up re-reading
             // an unchanged order, a change to a field that does not reach the kitchen).
@@ -87,7 +93,7 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
         else
         {
             order = await LockOrderAsync(seen.Id, cancellationToken);
-            if (!change.IsNewerThan(order.Revision))
+            if (!change.Supersedes(order.Revision))
             {
                 return new IntakeResult(order.ReceivedAt, Duplicate: true);
             }
@@ -216,12 +222,16 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
     {
         var changes = new List<LineChangePayload>();
         var remaining = wanted.ToDictionary(w => w.LineId, StringComparer.Ordinal);
+
+        // A ready order's food waits at the pass for a while; after that it has been handed over, and what a change
+        // takes away from it is gone rather than surplus.
+        var keepsFood = order.Status != OrderStatus.Ready || order.ReadyAt >= now - surplus.Value.HoldingTime;
         foreach (var line in order.Lines.ToList())
         {
             var current = batches.ById[line.BatchItemId];
             if (!remaining.Remove(line.LineId, out var target) || batches.ByKey[target.Key.Identity] != current)
             {
-                changes.Add(Change(line, current, 0, now));
+                changes.Add(Change(line, current, 0, keepsFood, now));
                 db.OrderLines.Remove(line);
                 if (target is not null)
                 {
@@ -233,7 +243,7 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
 
             if (line.Quantity != target.Quantity)
             {
-                changes.Add(Change(line, current, target.Quantity, now));
+                changes.Add(Change(line, current, target.Quantity, keepsFood, now));
             }
 
             line.Note = target.Note;
@@ -262,13 +272,13 @@ public sealed class KitchenOrderIntake(KitchenDbContext db, KitchenEventOutbox e
             BatchItemId = batch.Id,
         };
         order.Lines.Add(line);
-        changes.Add(Change(line, batch, target.Quantity, now));
+        changes.Add(Change(line, batch, target.Quantity, keepsFood: true, now));
     }
 
-    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, DateTimeOffset now)
+    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, DateTimeOffset now)
     {
         var from = line.Quantity;
-        var freed = BatchAllocator.ChangeQuantity(batch, line, quantity, now);
+        var freed = BatchAllocator.ChangeQuantity(batch, line, quantity, keepsFood, now);
         return new LineChangePayload(line.LineId, line.Station, line.ItemName, line.Modifiers, from, quantity, freed);
     }
 

@@ -25,8 +25,13 @@ public sealed record OrderChange(string? OrderId, string? SourceId, ulong Revisi
             NullIfEmpty(cancellation.Reason) ?? "cancelled by the platform");
     }
 
-    /// <summary>Whether this change comes after <paramref name="stored"/>; a change without revision never does.</summary>
-    public bool IsNewerThan(ulong stored) => Revision > stored;
+    /// <summary>
+    /// Whether this change may replace the state stored at revision <paramref name="stored"/>: it is not older. An
+    /// equal revision is applied too, because the changes of one MongoDB transaction share a cluster time and the
+    /// one read last is the newest; a repeat of the same state is recognised by its content instead. A change
+    /// without revision never replaces anything: it only creates.
+    /// </summary>
+    public bool Supersedes(ulong stored) => Revision != 0 && Revision >= stored;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -429,7 +429,7 @@ function renderAges() {
   }
   for (const li of surplusList.children) {
     const since = Date.parse(li.dataset.since);
-    li.querySelector(".surplus-age").textContent = Number.isNaN(since) ? "" : `for ${duration(Math.max(0, now - since))}`;
+    li.querySelector(".surplus-age").textContent = Number.isNaN(since) ? "" : `waiting ${duration(Math.max(0, now - since))}`;
   }
 }
 
@@ -519,13 +519,14 @@ function onSurplusClick(event) {
   }
 }
 
+// The form opens with everything surplus and the default reason each time: a discard is a fresh decision.
 function showDiscardForm(li, open) {
-  li.querySelector(".discard-form").hidden = !open;
+  const form = li.querySelector(".discard-form");
+  form.reset();
+  form.hidden = !open;
   li.querySelector(".discard-open").hidden = open;
   li.dataset.discarding = String(open);
-  if (open) {
-    li.querySelector(".discard-quantity").value = li.dataset.quantity;
-  }
+  li.querySelector(".discard-quantity").value = li.dataset.quantity;
 }
 
 async function onDiscard(event) {

@@ -83,29 +83,12 @@ public static class OrderDocumentMapper
             && (status.Trim().Equals("Cancelled", StringComparison.OrdinalIgnoreCase) || status.Trim().Equals("Canceled", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Whether an update changed a field the kitchen cooks by, judged from its <c>updateDescription</c>.</summary>
-    public static bool TouchesKitchenFields(BsonDocument? updateDescription)
+    /// <summary>Whether an update changed a field the kitchen cooks by, judged from the paths it set, removed or truncated.</summary>
+    public static bool TouchesKitchenFields(IReadOnlyCollection<string> paths)
     {
-        if (updateDescription is null)
-        {
-            return true;
-        }
+        ArgumentNullException.ThrowIfNull(paths);
 
-        var paths = new List<string>();
-        if (updateDescription.GetValue("updatedFields", BsonNull.Value) is BsonDocument updated)
-        {
-            paths.AddRange(updated.Names);
-        }
-
-        foreach (var list in new[] { "removedFields", "truncatedArrays" })
-        {
-            if (updateDescription.GetValue(list, BsonNull.Value) is BsonArray values)
-            {
-                paths.AddRange(values.Select(v => v is BsonDocument truncated ? truncated.GetValue("field", string.Empty).ToString()! : v.ToString()!));
-            }
-        }
-
-        // Anything we cannot read is assumed to matter: sending an unchanged order costs one call, missing a change costs a meal.
+        // Nothing said is assumed to matter: sending an unchanged order costs one call, missing a change costs a meal.
         return paths.Count == 0 || paths.Any(path => KitchenFields.Any(field => path == field || path.StartsWith(field + ".", StringComparison.Ordinal)));
     }
 

@@ -192,7 +192,7 @@ public sealed partial class OrderStreamReader(
                 // Deleted since (updateLookup found nothing): its delete event comes next on this stream.
                 LogUpdateOfDeleted(logger, change.DocumentKey?.GetValue("_id", BsonNull.Value).ToString() ?? "?");
                 return Task.CompletedTask;
-            case ChangeStreamOperationType.Update when !OrderDocumentMapper.TouchesKitchenFields(change.UpdateDescription?.ToBsonDocument()):
+            case ChangeStreamOperationType.Update when !OrderDocumentMapper.TouchesKitchenFields(UpdatedPaths(change.UpdateDescription)):
                 // A courier's position or a payment status: nothing the kitchen cooks by.
                 return Task.CompletedTask;
             default:
@@ -200,6 +200,22 @@ public sealed partial class OrderStreamReader(
                 // changes; each of those comes with its own, newer revision, so the kitchen ends at the latest state.
                 return relay.RelayAsync(change.FullDocument, changedAt, revision, cancellationToken);
         }
+    }
+
+    /// <summary>The fields an update set, removed or truncated, as dotted paths.</summary>
+    private static List<string> UpdatedPaths(ChangeStreamUpdateDescription? description)
+    {
+        if (description is null)
+        {
+            return [];
+        }
+
+        return
+        [
+            .. description.UpdatedFields?.Names ?? [],
+            .. description.RemovedFields ?? [],
+            .. description.TruncatedArrays?.OfType<BsonDocument>().Select(t => t.GetValue("field", string.Empty).ToString()!) ?? [],
+        ];
     }
 
     /// <summary>A cluster time as a revision: seconds and increment in one increasing number.</summary>
@@ -275,8 +291,8 @@ public sealed partial class OrderStreamReader(
             // An update's event carries the order as it is now; the kitchen needs the whole order, not the difference.
             FullDocument = ChangeStreamFullDocumentOption.UpdateLookup,
             // Just after that time: the change at it (the last one before the stream) is already in what a scan reads,
-            // and a first start reads from now.
-            StartAtOperationTime = startedAt is null ? null : new BsonTimestamp(startedAt.Value + 1),
+            // and a first start reads from now. A server takes one start option only, so not after an invalidation.
+            StartAtOperationTime = startedAt is null || start is StreamStart.AfterInvalidate ? null : new BsonTimestamp(startedAt.Value + 1),
         };
         switch (start)
         {

@@ -124,10 +124,10 @@ public sealed class BatchAllocatorTests
         var item = Item(open: 5);
         item.InProgressQuantity = 2;
 
-        var freed = BatchAllocator.ChangeQuantity(item, line, 3, s_now);
+        var freed = BatchAllocator.ChangeQuantity(item, line, 3, keepsFood: true, s_now);
         Assert.Equal((0, 3, 2, 1), (freed, item.OpenQuantity, item.InProgressQuantity, item.WaitingQuantity));
 
-        BatchAllocator.ChangeQuantity(item, line, 1, s_now);
+        BatchAllocator.ChangeQuantity(item, line, 1, keepsFood: true, s_now);
         Assert.Equal((1, 1, 0), (item.OpenQuantity, item.InProgressQuantity, item.WaitingQuantity));
     }
 
@@ -138,7 +138,7 @@ public sealed class BatchAllocatorTests
         var item = Item(open: 4);
         BatchAllocator.Complete(item, [line], 3, s_now);
 
-        var freed = BatchAllocator.ChangeQuantity(item, line, 1, s_now);
+        var freed = BatchAllocator.ChangeQuantity(item, line, 1, keepsFood: true, s_now);
 
         Assert.Equal(2, freed);
         Assert.Equal((1, 1, 0), (line.Quantity, line.CompletedQuantity, line.OpenQuantity));
@@ -154,10 +154,22 @@ public sealed class BatchAllocatorTests
         item.InProgressQuantity = 1;
         BatchAllocator.Complete(item, [line], 2, s_now);
 
-        var freed = BatchAllocator.ChangeQuantity(item, line, 0, s_now);
+        var freed = BatchAllocator.ChangeQuantity(item, line, 0, keepsFood: true, s_now);
 
         Assert.Equal(2, freed);
         Assert.Equal((0, 0, 2), (item.OpenQuantity, item.InProgressQuantity, item.SurplusQuantity));
+    }
+
+    [Fact]
+    public void Food_handed_over_long_ago_is_not_surplus_when_its_line_is_cancelled()
+    {
+        var line = Line(orderId: 1, placedMinutesAgo: 90, quantity: 2);
+        var item = Item(open: 2);
+        BatchAllocator.Complete(item, [line], 2, s_now);
+
+        var freed = BatchAllocator.ChangeQuantity(item, line, 0, keepsFood: false, s_now);
+
+        Assert.Equal((0, 0, 0), (freed, item.SurplusQuantity, item.OpenQuantity));
     }
 
     [Fact]
@@ -166,7 +178,7 @@ public sealed class BatchAllocatorTests
         var line = Line(orderId: 1, placedMinutesAgo: 3, quantity: 2);
         var item = Item(open: 2);
 
-        var freed = BatchAllocator.ChangeQuantity(item, line, 5, s_now);
+        var freed = BatchAllocator.ChangeQuantity(item, line, 5, keepsFood: true, s_now);
 
         Assert.Equal((0, 5, 5), (freed, line.OpenQuantity, item.OpenQuantity));
     }

@@ -138,6 +138,25 @@ public sealed class OrderChangeTests : IClassFixture<KitchenFixture>
     }
 
     [Fact]
+    public async Task A_ready_order_cancelled_after_its_holding_time_has_been_handed_over_and_frees_no_surplus()
+    {
+        var orderId = Unique("handed-over");
+        await SubmitAsync(orderId, 10, ("a", _grill, "Burger", 2));
+        var burger = await _api.BatchItemAsync(_grill, "Burger");
+        (await _api.PostAsync(burger.Id, "complete", new { quantity = 2 })).EnsureSuccessStatusCode();
+        await _kitchen.Database.ExecuteAsync($"UPDATE orders SET ready_at = now() - interval '1 hour' WHERE order_id = '{orderId}'");
+        var waiting = Unique("waiting");
+        await SubmitAsync(waiting, 15, ("a", _grill, "Burger", 1));
+
+        await CancelAsync(orderId, 20);
+
+        Assert.Equal("Cancelled", (await OrderAsync(orderId)).Status);
+        Assert.Empty(await SurplusAsync());
+        Assert.Equal("Open", (await OrderAsync(waiting)).Status);
+        Assert.Equal(1, (await _api.BatchItemAsync(_grill, "Burger")).OpenQuantity);
+    }
+
+    [Fact]
     public async Task Surplus_freed_while_other_orders_wait_goes_to_the_oldest_of_them_at_once()
     {
         var cancelled = Unique("first");

@@ -36,6 +36,12 @@ internal static class AggregateCommand
                 : throw new MongoCommandError(MongoCommandError.UnrecognizedPipelineStage, "Location40324", $"Unrecognized pipeline stage name after $changeStream: '{stage.GetElement(0).Name}'"))
             .ToList();
         var startAfter = options.GetValue("startAfter", null);
+        if (new[] { "resumeAfter", "startAfter", "startAtOperationTime" }.Count(options.Contains) > 1)
+        {
+            // As a real server answers: one way to say where a stream starts.
+            throw new MongoCommandError(40674, "Location40674", "Only one type of resume option is allowed, but multiple were found.");
+        }
+
         var start = new ChangeStreamStart(
             options.GetValue("resumeAfter", null) ?? startAfter,
             options.GetValue("startAtOperationTime", null) as BsonTimestamp,

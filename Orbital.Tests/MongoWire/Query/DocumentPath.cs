@@ -27,44 +27,90 @@ internal static class DocumentPath
         return current;
     }
 
+    /// <summary>
+    /// Sets <paramref name="path"/> as <c>$set</c> does: missing documents on the way are created, and a numeric
+    /// segment on an array is an element index (an array too short is padded with nulls).
+    /// </summary>
     public static void Set(BsonDocument document, string path, BsonValue value)
-    {
-        var segments = path.Split('.');
-        var container = document;
-        foreach (var segment in segments[..^1])
-        {
-            if (!container.TryGetValue(segment, out var child) || child is not BsonDocument childDocument)
-            {
-                childDocument = [];
-                container[segment] = childDocument;
-            }
-
-            container = childDocument;
-        }
-
-        container[segments[^1]] = value;
-    }
-
-    public static bool Remove(BsonDocument document, string path)
     {
         var segments = path.Split('.');
         BsonValue container = document;
         foreach (var segment in segments[..^1])
         {
-            if (container is not BsonDocument parent || !parent.TryGetValue(segment, out container))
+            var child = Child(container, segment, path);
+            if (child is not (BsonDocument or BsonArray))
+            {
+                child = new BsonDocument();
+                Assign(container, segment, child, path);
+            }
+
+            container = child;
+        }
+
+        Assign(container, segments[^1], value, path);
+    }
+
+    /// <summary>Removes <paramref name="path"/> as <c>$unset</c> does: an array element becomes null rather than going away.</summary>
+    public static bool Remove(BsonDocument document, string path)
+    {
+        var segments = path.Split('.');
+        BsonValue? container = document;
+        foreach (var segment in segments[..^1])
+        {
+            container = container is BsonDocument or BsonArray ? Existing(container, segment) : null;
+            if (container is null)
             {
                 return false;
             }
         }
 
-        if (container is not BsonDocument last || !last.Contains(segments[^1]))
+        switch (container)
         {
-            return false;
+            case BsonDocument last when last.Contains(segments[^1]):
+                last.Remove(segments[^1]);
+                return true;
+            case BsonArray array when Index(segments[^1]) is { } index && index < array.Count:
+                array[index] = BsonNull.Value;
+                return true;
+            default:
+                return false;
         }
-
-        last.Remove(segments[^1]);
-        return true;
     }
+
+    private static BsonValue? Existing(BsonValue container, string segment) => container switch
+    {
+        BsonDocument document => document.TryGetValue(segment, out var child) ? child : null,
+        BsonArray array when Index(segment) is { } index && index < array.Count => array[index],
+        _ => null,
+    };
+
+    private static BsonValue? Child(BsonValue container, string segment, string path)
+        => container is BsonArray && Index(segment) is null
+            ? throw MongoCommandError.Bad($"Cannot create field '{segment}' in an array (path '{path}')")
+            : Existing(container, segment);
+
+    private static void Assign(BsonValue container, string segment, BsonValue value, string path)
+    {
+        switch (container)
+        {
+            case BsonDocument document:
+                document[segment] = value;
+                break;
+            case BsonArray array when Index(segment) is { } index:
+                while (array.Count <= index)
+                {
+                    array.Add(BsonNull.Value);
+                }
+
+                array[index] = value;
+                break;
+            default:
+                throw MongoCommandError.Bad($"Cannot create field '{segment}' in element of type {container.BsonType} (path '{path}')");
+        }
+    }
+
+    private static int? Index(string segment)
+        => int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
 
     private static void Step(BsonValue value, string segment, List<BsonValue> next)
     {

@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbital.KitchenBatch.Services;
+
+/// <summary>When cooked food freed by a change is still there to give to another order (section <c>Kitchen:Surplus</c>).</summary>
+public sealed class KitchenSurplusOptions
+{
+    public const string SectionName = "Kitchen:Surplus";
+
+    /// <summary>
+    /// How long a ready order's food waits at the pass. A ready order changed or cancelled later than this has been
+    /// handed over (or thrown away): its food is not surplus, so no other order is marked ready with food that is gone.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan HoldingTime { get; set; } = TimeSpan.FromMinutes(20);
+}
