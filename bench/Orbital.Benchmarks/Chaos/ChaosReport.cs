@@ -20,7 +20,7 @@ internal static class ChaosReport
 
             The whole app through the AppHost on one machine (PostgreSQL from the local binaries, MongoDB: {result.MongoDB},
             both services as processes with their production retry timings), while the platform's side writes {settings.Orders:N0} orders at
-            {settings.OrdersPerSecond:0.#}/s with the MongoDB driver and {settings.Screens} screens follow `/api/events`
+            {settings.OrdersPerSecond:0.#}/s with the MongoDB driver (lowering a line of every tenth, cancelling every twenty-fifth) and {settings.Screens} screens follow `/api/events`
             the way browsers do (reconnecting after the `retry:` delay with `Last-Event-ID`). Every
             {settings.FaultInterval.TotalSeconds:0} s one fault, in turn: kill -9 of the order service (then a restart),
             kill -9 of the kitchen (then a restart), PostgreSQL stopped for {settings.Outage.TotalSeconds:0} s, MongoDB
@@ -36,6 +36,8 @@ internal static class ChaosReport
             | orders in the kitchen | {result.Written - result.Lost:N0} |
             | lost | {result.Lost} |
             | duplicated | {result.Duplicated} |
+            | changes written (a line lowered, an order cancelled) | {result.Changes:N0} |
+            | changes the kitchen does not show | {result.ChangesMissed} |
             | kitchen events | {result.Events.Count:N0} |
             | screens that saw every event once, in order | {screens.Count(s => s.Perfect)} of {screens.Count} |
             | events missed / duplicated / out of order, all screens | {screens.Sum(s => s.Missing)} / {screens.Sum(s => s.Duplicates)} / {screens.Sum(s => s.OutOfOrder)} |

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MongoDB.Bson;
 using MongoDB.Driver;
 using Orbital.Tests.Infrastructure;
 
@@ -9,10 +10,10 @@ namespace Orbital.Benchmarks.Chaos;
 
 /// <summary>
 /// The whole app through the AppHost, under faults: the platform writes orders at a steady rate with the MongoDB
-/// driver while screens follow <c>/api/events</c> like browsers, and every few seconds something fails (a service
-/// killed, PostgreSQL stopped, MongoDB unreachable, change history lost). At the end every order must be in the
-/// kitchen exactly once, every screen must have seen every event exactly once and in order, and the order service
-/// must hold nothing.
+/// driver (and changes some of them: a lowered quantity, a cancellation) while screens follow <c>/api/events</c>
+/// like browsers, and every few seconds something fails (a service killed, PostgreSQL stopped, MongoDB unreachable,
+/// change history lost). At the end every order must be in the kitchen exactly once and as its document last said,
+/// every screen must have seen every event exactly once and in order, and the order service must hold nothing.
 /// </summary>
 internal sealed class ChaosRun(ChaosSettings settings)
 {
@@ -36,12 +37,15 @@ internal sealed class ChaosRun(ChaosSettings settings)
         var startedAt = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var written = new Dictionary<string, DateTime>();
-        var writer = Task.Run(() => WriteAsync(app, written, clock));
+        var changes = new List<OrderChangeWritten>();
+        var writer = Task.Run(() => WriteAsync(app, written, changes, clock));
         var faults = await InjectAsync(app, writer);
         await writer;
         var writeSpan = clock.Elapsed;
 
         var received = await SettleAsync(app, written.Keys.ToList(), settings.SettleTimeout);
+        await WaitForAsync(async () => await ChangesMissedAsync(app, changes) == 0, settings.SettleTimeout);
+        var changesMissed = await ChangesMissedAsync(app, changes);
         var events = await EventIdsAsync(app);
         await Task.WhenAll(screens.Select(s => WaitForAsync(() => s.LastId >= (events.Count == 0 ? 0 : events[^1]), settings.SettleTimeout)));
         await stopScreens.CancelAsync();
@@ -63,6 +67,8 @@ internal sealed class ChaosRun(ChaosSettings settings)
             Written: written.Count,
             Lost: written.Keys.Count(id => !rows.ContainsKey(id)),
             Duplicated: rows.Count(r => r.Value > 1),
+            Changes: changes.Count,
+            ChangesMissed: changesMissed,
             Events: events,
             Screens: [.. screens.Select(s => ScreenResult.Of(s, events))],
             OrderServiceHealth: await HealthAsync(app));
@@ -84,8 +90,11 @@ internal sealed class ChaosRun(ChaosSettings settings)
         return tokens;
     }
 
-    /// <summary>Orders at a steady rate, each retried until MongoDB takes it, as the platform would.</summary>
-    private async Task WriteAsync(OrbitalAppFixture app, Dictionary<string, DateTime> written, Stopwatch clock)
+    /// <summary>
+    /// Orders at a steady rate, each retried until MongoDB takes it, as the platform would; every tenth order then
+    /// has its first item lowered to one, and every twenty-fifth is cancelled.
+    /// </summary>
+    private async Task WriteAsync(OrbitalAppFixture app, Dictionary<string, DateTime> written, List<OrderChangeWritten> changes, Stopwatch clock)
     {
         var generator = new PlatformOrderGenerator(seed: 11);
         var interval = TimeSpan.FromSeconds(1.0 / settings.OrdersPerSecond);
@@ -98,28 +107,73 @@ internal sealed class ChaosRun(ChaosSettings settings)
             }
 
             var document = generator.Next($"chaos-{i:D5}");
-            while (true)
+            var orderId = document["OtterOrderId"].AsString;
+            await RetryAsync(async () =>
             {
                 try
                 {
                     await app.Platform.Orders.InsertOneAsync(document);
-                    break;
                 }
                 catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
                 {
-                    break; // the insert went through before the connection dropped
+                    // The insert went through before the connection dropped.
                 }
-                catch (Exception ex) when (ex is MongoException or TimeoutException)
-                {
-                    await Task.Delay(250);
-                }
-            }
+            });
 
             lock (written)
             {
-                written[document["OtterOrderId"].AsString] = DateTime.UtcNow;
+                written[orderId] = DateTime.UtcNow;
+            }
+
+            var filter = Builders<BsonDocument>.Filter.Eq("_id", document["_id"]);
+            if (i % 10 == 3)
+            {
+                await RetryAsync(() => app.Platform.Orders.UpdateOneAsync(filter, Builders<BsonDocument>.Update.Set("StationOrders.0.OrderItems.0.Quantity", 1)));
+                changes.Add(new OrderChangeWritten(orderId, document["StationOrders"][0]["OrderItems"][0]["Id"].AsString, Cancelled: false));
+            }
+            else if (i % 25 == 7)
+            {
+                await RetryAsync(() => app.Platform.Orders.UpdateOneAsync(filter, Builders<BsonDocument>.Update.Set("Status", "Cancelled")));
+                changes.Add(new OrderChangeWritten(orderId, LineId: null, Cancelled: true));
             }
         }
+    }
+
+    /// <summary>Retries a write until MongoDB takes it (an update is idempotent here; an insert says so).</summary>
+    private static async Task RetryAsync(Func<Task> write)
+    {
+        while (true)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (Exception ex) when (ex is MongoException or TimeoutException)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    /// <summary>How many of the changes the kitchen does not show: a cancelled order not cancelled, a lowered line not lowered.</summary>
+    private static async Task<int> ChangesMissedAsync(OrbitalAppFixture app, List<OrderChangeWritten> changes)
+    {
+        var cancelled = changes.Where(c => c.Cancelled).Select(c => c.OrderId).ToArray();
+        var lowered = changes.Where(c => !c.Cancelled).ToList();
+        var notCancelled = await app.Kitchen.ScalarAsync<long>(
+            "SELECT count(*) FROM unnest($1::text[]) AS e(order_id) LEFT JOIN orders o ON o.order_id = e.order_id WHERE o.status IS DISTINCT FROM 'Cancelled'",
+            (object)cancelled);
+        var notLowered = await app.Kitchen.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM unnest($1::text[], $2::text[]) AS e(order_id, line_id)
+            LEFT JOIN orders o ON o.order_id = e.order_id
+            LEFT JOIN order_lines l ON l.kitchen_order_id = o.id AND l.line_id = e.line_id
+            WHERE l.quantity IS DISTINCT FROM 1
+            """,
+            (object)lowered.Select(c => c.OrderId).ToArray(),
+            (object)lowered.Select(c => c.LineId!).ToArray());
+        return (int)(notCancelled + notLowered);
     }
 
     /// <summary>A fault every interval while orders are written (or once of each kind for a short run).</summary>
@@ -229,6 +283,8 @@ internal sealed record ChaosResult(
     int Written,
     int Lost,
     int Duplicated,
+    int Changes,
+    int ChangesMissed,
     IReadOnlyList<long> Events,
     IReadOnlyList<ScreenResult> Screens,
     JsonElement OrderServiceHealth)
@@ -244,5 +300,8 @@ internal sealed record ChaosResult(
         }
     }
 
-    public bool Passed => Lost == 0 && Duplicated == 0 && Screens.All(s => s.Perfect) && OrderServiceHoldsNothing;
+    public bool Passed => Lost == 0 && Duplicated == 0 && ChangesMissed == 0 && Screens.All(s => s.Perfect) && OrderServiceHoldsNothing;
 }
+
+/// <summary>A change the platform made to an order during the run: its first line lowered to one, or the order cancelled.</summary>
+internal sealed record OrderChangeWritten(string OrderId, string? LineId, bool Cancelled);
