@@ -159,6 +159,30 @@ public sealed class MongoDBConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Updates_of_array_elements_by_index_push_and_pull_change_the_array_and_name_it_in_the_event()
+    {
+        var orders = _database.GetCollection<BsonDocument>("orders");
+        var items = new BsonArray { new BsonDocument { { "Id", "a" }, { "Quantity", 2 } }, new BsonDocument { { "Id", "b" }, { "Quantity", 1 } } };
+        await orders.InsertOneAsync(new BsonDocument { { "_id", "o1" }, { "Stations", new BsonArray { new BsonDocument("Items", items) } } }, cancellationToken: Cancellation);
+        using var stream = await orders.WatchAsync(Options(ChangeStreamFullDocumentOption.UpdateLookup), Cancellation);
+        var id = new BsonDocument("_id", "o1");
+
+        await orders.UpdateOneAsync(id, Builders<BsonDocument>.Update.Set("Stations.0.Items.0.Quantity", 5), cancellationToken: Cancellation);
+        var set = Assert.Single(await ReadAsync(stream, 1));
+        await orders.UpdateOneAsync(id, Builders<BsonDocument>.Update.Push("Stations.0.Items", new BsonDocument { { "Id", "c" }, { "Quantity", 3 } }), cancellationToken: Cancellation);
+        var pushed = Assert.Single(await ReadAsync(stream, 1));
+        await orders.UpdateOneAsync(id, Builders<BsonDocument>.Update.PullFilter("Stations.0.Items", Builders<BsonDocument>.Filter.Eq("Id", "b")), cancellationToken: Cancellation);
+        var pulled = Assert.Single(await ReadAsync(stream, 1));
+
+        Assert.Equal(5, set.FullDocument["Stations"][0]["Items"][0]["Quantity"].AsInt32);
+        Assert.All(
+            [set, pushed, pulled],
+            c => Assert.All(c.UpdateDescription.UpdatedFields.Names, name => Assert.StartsWith("Stations.0.Items", name, StringComparison.Ordinal)));
+        Assert.Equal(["a", "b", "c"], pushed.FullDocument["Stations"][0]["Items"].AsBsonArray.Select(i => i["Id"].AsString));
+        Assert.Equal(["a", "c"], pulled.FullDocument["Stations"][0]["Items"].AsBsonArray.Select(i => i["Id"].AsString));
+    }
+
+    [Fact]
     public async Task A_match_on_operation_type_filters_the_stream()
     {
         var orders = _database.GetCollection<BsonDocument>("orders");

@@ -58,6 +58,30 @@ public sealed class OrderChangeListenerTests(MongoDBFixture mongo) : IDisposable
     }
 
     [Fact]
+    public async Task An_item_pulled_from_an_order_and_one_pushed_onto_it_reach_the_kitchen()
+    {
+        await using var service = await _harness.StartAsync();
+        var document = Orders.Document("changes-pull");
+        document["StationOrders"][0]["OrderItems"].AsBsonArray.Add(new BsonDocument { { "Id", "fries" }, { "Name", "Fries" }, { "Quantity", 1 } });
+        await Platform.InsertAsync(document);
+        await _harness.StoredAsync("changes-pull");
+
+        await Platform.Orders.UpdateOneAsync(
+            Filter(document),
+            Builders<BsonDocument>.Update.PullFilter("StationOrders.0.OrderItems", Builders<BsonDocument>.Filter.Eq("Id", "fries")),
+            cancellationToken: Cancellation);
+        await Eventually.HoldsAsync(() => Task.FromResult(Kitchen.CallsFor("changes-pull") == 2), "the order without its fries reached the kitchen");
+        await Platform.Orders.UpdateOneAsync(
+            Filter(document),
+            Builders<BsonDocument>.Update.Push("StationOrders.0.OrderItems", new BsonDocument { { "Id", "shake" }, { "Name", "Shake" }, { "Quantity", 2 } }),
+            cancellationToken: Cancellation);
+        await Eventually.HoldsAsync(() => Task.FromResult(Kitchen.CallsFor("changes-pull") == 3), "the order with a shake reached the kitchen");
+
+        var states = Kitchen.Calls.Where(c => c.OrderId == "changes-pull").Select(c => string.Join(",", c.Stations[0].Items.Select(i => i.Name))).ToList();
+        Assert.Equal(["Burger,Fries", "Burger", "Burger,Shake"], states);
+    }
+
+    [Fact]
     public async Task An_update_of_fields_the_kitchen_does_not_cook_by_is_not_sent_and_the_flow_goes_on()
     {
         await using var service = await _harness.StartAsync();

@@ -3,8 +3,9 @@ using MongoDB.Bson;
 namespace Orbital.Tests.MongoWire.Query;
 
 /// <summary>
-/// Applies an update: a replacement document, or the operators <c>$set $unset $inc $setOnInsert</c>. The
-/// result says which fields were set and removed, which is what an update's change event reports.
+/// Applies an update: a replacement document, or the operators <c>$set $unset $inc $setOnInsert $push $pull</c>.
+/// The result says which fields were set and removed, which is what an update's change event reports (an array
+/// changed by <c>$push</c> or <c>$pull</c> is reported whole, as a server may).
 /// </summary>
 internal static class UpdateApplier
 {
@@ -47,6 +48,28 @@ internal static class UpdateApplier
                         }
 
                         break;
+                    case "$push":
+                        var pushed = Array(document, field.Name, create: true)!;
+                        foreach (var element in field.Value is BsonDocument { ElementCount: > 0 } each && each.GetElement(0).Name == "$each" ? each["$each"].AsBsonArray : [field.Value])
+                        {
+                            pushed.Add(element.DeepClone());
+                        }
+
+                        updated[field.Name] = pushed.DeepClone();
+                        break;
+                    case "$pull":
+                        if (Array(document, field.Name, create: false) is { } pulledFrom)
+                        {
+                            var kept = pulledFrom.Where(element => !Pulls(element, field.Value)).ToList();
+                            if (kept.Count < pulledFrom.Count)
+                            {
+                                pulledFrom.Clear();
+                                pulledFrom.AddRange(kept);
+                                updated[field.Name] = pulledFrom.DeepClone();
+                            }
+                        }
+
+                        break;
                     case "$inc":
                         var current = DocumentPath.Resolve(document, field.Name).FirstOrDefault() ?? new BsonInt32(0);
                         var sum = Add(current, field.Value);
@@ -61,6 +84,30 @@ internal static class UpdateApplier
 
         return new UpdateDescription(updated, removed);
     }
+
+    /// <summary>The array at <paramref name="path"/>, created empty when missing and asked to; an error for another type.</summary>
+    private static BsonArray? Array(BsonDocument document, string path, bool create)
+    {
+        switch (DocumentPath.Resolve(document, path).FirstOrDefault())
+        {
+            case BsonArray array:
+                return array;
+            case null when create:
+                var created = new BsonArray();
+                DocumentPath.Set(document, path, created);
+                return created;
+            case null:
+                return null;
+            case var other:
+                throw MongoCommandError.Bad($"The field '{path}' must be an array but is of type {other.BsonType}");
+        }
+    }
+
+    /// <summary>Whether <c>$pull</c>'s condition takes <paramref name="element"/>: equal to it, or matching it as a query.</summary>
+    private static bool Pulls(BsonValue element, BsonValue condition)
+        => condition is BsonDocument query && element is BsonDocument candidate && !query.Names.Any(n => n.StartsWith('$'))
+            ? FilterMatcher.Matches(candidate, query)
+            : element.Equals(condition);
 
     private static BsonValue Add(BsonValue left, BsonValue right)
     {
