@@ -18,6 +18,9 @@ public sealed partial class OrderIntakeService(
     KitchenSchemaState schema,
     ILogger<OrderIntakeService> logger) : OrderIntake.OrderIntakeBase
 {
+    // Active orders at most in one answer: a kitchen's open tickets, with room to spare (about 0.6 MB).
+    private const int MaxActiveOrders = 10_000;
+
     // A server's deadline timer can fire a little before the deadline it was set for.
     private static readonly TimeSpan s_deadlineTolerance = TimeSpan.FromMilliseconds(250);
 
@@ -105,6 +108,27 @@ public sealed partial class OrderIntakeService(
             }
 
             return state;
+        }
+        catch (Exception ex) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw CallEnded(context, ex);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The kitchen database is unavailable: {ex.Message}"));
+        }
+    }
+
+    public override async Task<ActiveOrders> GetActiveOrders(ActiveOrdersRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        EnsureSchemaReady();
+        try
+        {
+            var active = new ActiveOrders();
+            active.Orders.AddRange((await intake.ActiveOrdersAsync(MaxActiveOrders, context.CancellationToken))
+                .Select(o => new ActiveOrder { OrderId = o.OrderId, SourceId = o.SourceId ?? string.Empty }));
+            return active;
         }
         catch (Exception ex) when (context.CancellationToken.IsCancellationRequested)
         {

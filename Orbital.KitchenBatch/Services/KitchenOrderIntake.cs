@@ -164,6 +164,22 @@ public sealed class KitchenOrderIntake(
         return (count, latest);
     }
 
+    /// <summary>
+    /// The orders the kitchen is still working on, newest first: open, or ready within the holding time (a change to
+    /// them still changes what is cooked or packed). At most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<List<(string OrderId, string? SourceId)>> ActiveOrdersAsync(int limit, CancellationToken cancellationToken)
+    {
+        var readySince = Now() - surplus.Value.HoldingTime;
+        var orders = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.Open || (o.Status == OrderStatus.Ready && o.ReadyAt >= readySince))
+            .OrderByDescending(o => o.Id)
+            .Take(limit)
+            .Select(o => new { o.OrderId, o.SourceId })
+            .ToListAsync(cancellationToken);
+        return [.. orders.Select(o => (o.OrderId, o.SourceId))];
+    }
+
     /// <summary>The order as stored before this change, without locking anything: which batch items to lock.</summary>
     private async Task<SeenOrder?> LookAsync(OrderChange change, CancellationToken cancellationToken)
     {

@@ -102,7 +102,14 @@ public sealed partial class KitchenOrderForwarder(
     /// Asks the kitchen what it holds, retrying an unavailable kitchen with the shared backoff: a listener
     /// without a checkpoint cannot tell a first start from a lost checkpoint without the answer.
     /// </summary>
-    public async Task<IntakeState> GetIntakeStateAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+    public Task<IntakeState> GetIntakeStateAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+        => AskAsync((deadline, token) => kitchen.GetIntakeStateAsync(new IntakeStateRequest(), deadline: deadline, cancellationToken: token), waiting, cancellationToken);
+
+    /// <summary>Asks the kitchen which orders it is still working on, retrying an unavailable kitchen with the shared backoff.</summary>
+    public Task<ActiveOrders> GetActiveOrdersAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+        => AskAsync((deadline, token) => kitchen.GetActiveOrdersAsync(new ActiveOrdersRequest(), deadline: deadline, cancellationToken: token), waiting, cancellationToken);
+
+    private async Task<T> AskAsync<T>(Func<DateTime, CancellationToken, AsyncUnaryCall<T>> call, Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(waiting);
         var retry = backoff.Start(time);
@@ -110,7 +117,7 @@ public sealed partial class KitchenOrderForwarder(
         {
             try
             {
-                return await kitchen.GetIntakeStateAsync(new IntakeStateRequest(), deadline: Deadline(), cancellationToken: cancellationToken);
+                return await call(Deadline(), cancellationToken);
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {

@@ -30,9 +30,13 @@ public sealed class OrderCatchUp(
     IMongoDatabase database,
     IOptions<OrderListenerOptions> options,
     OrderRelay relay,
+    KitchenOrderForwarder kitchen,
     OrderListenerStatus status,
     TimeProvider time)
 {
+    // Documents asked for at once when re-reading the kitchen's active orders.
+    private const int RecheckBatch = 500;
+
     private readonly IMongoCollection<BsonDocument> _orders = database.GetCollection<BsonDocument>(options.Value.OrdersCollection);
     private readonly OrderListenerOptions _options = options.Value;
 
@@ -61,24 +65,69 @@ public sealed class OrderCatchUp(
         var filter = from is null ? new BsonDocument() : SinceFilter(from.Value);
         var scanned = 0;
         var withoutTime = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
 
         using var cursor = await _orders.Find(filter).Sort(new BsonDocument("_id", 1)).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
             foreach (var document in cursor.Current)
             {
-                await relay.RelayAsync(document, time.GetUtcNow().UtcDateTime, revision, cancellationToken);
-                status.Release();
-                status.Read();
+                await RelayAsync(document, revision, cancellationToken);
                 scanned++;
                 if (document.GetValue("_id", BsonNull.Value) is not BsonObjectId)
                 {
                     withoutTime++;
                 }
+
+                if (document.GetValue("OtterOrderId", BsonNull.Value) is BsonString { Value: var orderId })
+                {
+                    seen.Add(orderId);
+                }
             }
         }
 
-        return new CatchUpResult(from, scanned, withoutTime);
+        // A scan of everything has seen every order already.
+        var (rechecked, withoutDocument) = from is null ? (0, []) : await RecheckActiveOrdersAsync(seen, revision, cancellationToken);
+        return new CatchUpResult(from, scanned, withoutTime, rechecked, withoutDocument);
+    }
+
+    /// <summary>
+    /// Re-reads the documents of the orders the kitchen is still working on that the scan did not read: an order
+    /// written before the gap may have been changed or cancelled during it, and the scan selects by when documents
+    /// were written. An active order whose document is gone is reported, not cancelled: the document may live
+    /// where this listener does not look (another collection, a restore in progress), and cancelling a meal on a
+    /// guess is worse than saying so.
+    /// </summary>
+    /// <returns>How many documents were re-read, and the active orders without a document.</returns>
+    private async Task<(int Rechecked, IReadOnlyList<string> WithoutDocument)> RecheckActiveOrdersAsync(HashSet<string> seen, ulong revision, CancellationToken cancellationToken)
+    {
+        var active = await kitchen.GetActiveOrdersAsync(
+            (why, delay) => status.CatchingUp($"Catching up: asking the kitchen which orders it is working on ({why}); asking again in {delay.TotalSeconds:0.0} s."),
+            cancellationToken);
+        var unseen = active.Orders.Select(o => o.OrderId).Where(id => !seen.Contains(id)).Distinct().ToList();
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var batch in unseen.Chunk(RecheckBatch))
+        {
+            var filter = new BsonDocument("OtterOrderId", new BsonDocument("$in", new BsonArray(batch)));
+            using var cursor = await _orders.Find(filter).ToCursorAsync(cancellationToken);
+            while (await cursor.MoveNextAsync(cancellationToken))
+            {
+                foreach (var document in cursor.Current)
+                {
+                    await RelayAsync(document, revision, cancellationToken);
+                    found.Add(document["OtterOrderId"].AsString);
+                }
+            }
+        }
+
+        return (found.Count, [.. unseen.Where(id => !found.Contains(id))]);
+    }
+
+    private async Task RelayAsync(BsonDocument document, ulong revision, CancellationToken cancellationToken)
+    {
+        await relay.RelayAsync(document, time.GetUtcNow().UtcDateTime, revision, cancellationToken);
+        status.Release();
+        status.Read();
     }
 
     private BsonDocument SinceFilter(DateTime from)
@@ -115,7 +164,8 @@ public sealed class OrderCatchUp(
 }
 
 /// <summary>
-/// What a catch-up scan read: from when (null: everything), how many documents, and how many of them were read
-/// because their <c>_id</c> is not an ObjectId and so tells no time.
+/// What a catch-up scan read: from when (null: everything), how many documents, how many of them were read
+/// because their <c>_id</c> is not an ObjectId and so tells no time, how many documents of orders the kitchen is
+/// still working on were re-read besides, and which of those orders have no document any more.
 /// </summary>
-public sealed record CatchUpResult(DateTime? From, int Scanned, int WithoutTime);
+public sealed record CatchUpResult(DateTime? From, int Scanned, int WithoutTime, int Rechecked, IReadOnlyList<string> WithoutDocument);

@@ -124,7 +124,16 @@ public sealed partial class OrderStreamReader(
         var reason = result.WithoutTime > 0
             ? $"{scan.Reason} ({result.WithoutTime} of the documents re-read have an _id that is not an ObjectId and were read in full)"
             : scan.Reason;
-        status.Recovered(new RecoveryRecord(time.GetUtcNow(), $"{reason}; re-read what was written since {Describe(result.From)}", result.Scanned));
+        var recheck = result.Rechecked > 0 ? $"; re-read {result.Rechecked} older orders the kitchen is working on" : string.Empty;
+        if (result.WithoutDocument.Count > 0)
+        {
+            // Loud, not silent: the kitchen may be cooking orders the platform no longer has.
+            var some = string.Join(", ", result.WithoutDocument.Take(10));
+            recheck += $"; {result.WithoutDocument.Count} orders the kitchen is working on have no document in '{_options.OrdersCollection}' any more ({some}{(result.WithoutDocument.Count > 10 ? ", ..." : string.Empty)}) and were left as they are";
+            LogActiveWithoutDocument(logger, result.WithoutDocument.Count, _options.OrdersCollection, some);
+        }
+
+        status.Recovered(new RecoveryRecord(time.GetUtcNow(), $"{reason}; re-read what was written since {Describe(result.From)}{recheck}", result.Scanned + result.Rechecked));
         metrics.CatchUp(scan.Kind);
         LogCaughtUp(logger, result.Scanned, scan.Reason);
     }
@@ -321,6 +330,9 @@ public sealed partial class OrderStreamReader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for orders written from now on")]
     private static partial void LogStartedFromNow(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} orders the kitchen is working on have no document in '{Collection}' any more (e.g. {OrderIds}); they were left as they are: cancel them in the platform or check where their documents went")]
+    private static partial void LogActiveWithoutDocument(ILogger logger, int count, string collection, string orderIds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Caught up: re-read {Scanned} documents ({Reason})")]
     private static partial void LogCaughtUp(ILogger logger, int scanned, string reason);

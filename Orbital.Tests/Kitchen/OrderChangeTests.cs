@@ -251,6 +251,30 @@ public sealed class OrderChangeTests : IClassFixture<KitchenFixture>
     }
 
     [Fact]
+    public async Task The_active_orders_are_the_open_ones_and_those_ready_within_the_holding_time()
+    {
+        var open = Unique("active-open");
+        var ready = Unique("active-ready");
+        var handedOver = Unique("active-old");
+        var cancelled = Unique("active-cancel");
+        await SubmitAsync(handedOver, 10, DateTime.UtcNow.AddMinutes(-9), ("a", _grill, "Burger", 1));
+        await SubmitAsync(ready, 10, DateTime.UtcNow.AddMinutes(-8), ("a", _grill, "Burger", 1));
+        var burger = await _api.BatchItemAsync(_grill, "Burger");
+        (await _api.PostAsync(burger.Id, "complete", new { quantity = 2 })).EnsureSuccessStatusCode();
+        await _kitchen.Database.ExecuteAsync($"UPDATE orders SET ready_at = now() - interval '1 hour' WHERE order_id = '{handedOver}'");
+        await SubmitAsync(open, 10, ("a", _grill, "Burger", 1));
+        await SubmitAsync(cancelled, 10, ("a", _fry, "Fries", 1));
+        await CancelAsync(cancelled, 20);
+
+        var active = (await _kitchen.Intake.GetActiveOrdersAsync(new ActiveOrdersRequest(), cancellationToken: Cancellation)).Orders.Select(o => o.OrderId).ToList();
+
+        Assert.Contains(open, active);
+        Assert.Contains(ready, active);
+        Assert.DoesNotContain(handedOver, active);
+        Assert.DoesNotContain(cancelled, active);
+    }
+
+    [Fact]
     public async Task A_cancellation_naming_no_order_is_invalid()
     {
         var refused = await Assert.ThrowsAsync<RpcException>(async () =>

@@ -46,6 +46,16 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
         return new AsyncUnaryCall<OrderAck>(Task.FromResult(ack), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
     }
 
+    /// <summary>What <c>GetActiveOrders</c> answers: the order ids the kitchen says it is working on (none by default).</summary>
+    public IReadOnlyList<string> ActiveOrders { get; set; } = [];
+
+    public override AsyncUnaryCall<ActiveOrders> GetActiveOrdersAsync(ActiveOrdersRequest request, CallOptions options)
+    {
+        var active = new ActiveOrders();
+        active.Orders.AddRange(ActiveOrders.Select(id => new ActiveOrder { OrderId = id }));
+        return new AsyncUnaryCall<ActiveOrders>(Task.FromResult(active), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
     /// <summary>Decides the answer to each <c>GetIntakeState</c> call; null answers from what was stored.</summary>
     public Func<Task>? BeforeState { get; set; }
 

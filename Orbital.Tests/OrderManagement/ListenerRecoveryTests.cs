@@ -43,6 +43,32 @@ public sealed class ListenerRecoveryTests(MongoDBFixture mongo) : IDisposable
     }
 
     [Fact]
+    public async Task An_older_order_cancelled_while_history_was_lost_is_re_read_because_the_kitchen_is_still_working_on_it()
+    {
+        SkipUnless(_harness.Mongo.CanTruncateHistory, "lose history on demand");
+        (string, string?)[] narrow = [("OrderListener:CatchUpMargin", "00:00:00"), ("OrderListener:CatchUpMarginLimit", "00:00:00")];
+        var older = WithId(Orders.Document("recovery-active-older"), ObjectId.GenerateNewId(DateTime.UtcNow.AddHours(-1)));
+        await using (var first = await _harness.StartAsync(narrow))
+        {
+            await Platform.InsertAsync(older);
+            await _harness.StoredAsync("recovery-active-older");
+            await _harness.WaitForCheckpointAfterAsync("recovery-active-older");
+        }
+
+        await Platform.Orders.UpdateOneAsync(new BsonDocument("_id", older["_id"]), Builders<BsonDocument>.Update.Set("Status", "Cancelled"), cancellationToken: Cancellation);
+        await _harness.Mongo.TruncateHistoryAsync();
+        _harness.Kitchen.ActiveOrders = ["recovery-active-older", "recovery-active-gone"];
+        await using var service = await _harness.StartAsync(narrow);
+
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(_harness.Kitchen.Cancellations.Any(c => c.OrderId == "recovery-active-older")),
+            "the cancellation of the older order reached the kitchen");
+        var health = await ListenerHarness.HealthSaysAsync(service, "lastRecoveryAt");
+        Assert.Contains("re-read 1 older orders the kitchen is working on", health, StringComparison.Ordinal);
+        Assert.Contains("1 orders the kitchen is working on have no document in 'orders' any more (recovery-active-gone)", health, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_ObjectId_created_hours_before_its_insert_is_caught_up_once_the_listener_has_seen_such_delays()
     {
         SkipUnless(_harness.Mongo.CanTruncateHistory, "lose history on demand");
