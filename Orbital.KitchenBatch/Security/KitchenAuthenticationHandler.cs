@@ -37,6 +37,13 @@ public sealed class KitchenAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // gRPC callers present the intake key, which IntakeKeyInterceptor checks; it is no device token, and reading
+        // it as one would log a failed sign-in for every order.
+        if (Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
         var presented = Presented(Request);
         if (presented is null)
         {
