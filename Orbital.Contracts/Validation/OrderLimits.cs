@@ -25,4 +25,13 @@ public static class OrderLimits
     /// <c>OrderIntake</c>. A 100-line order with modifiers and notes is about 30 KB.
     /// </summary>
     public const int MaxOrderBytes = 256 * 1024;
+
+    /// <summary>
+    /// One <c>SubmitOrders</c> request, in bytes; the gRPC message limit of both ends of <c>OrderIntake</c>. Senders
+    /// fill a batch up to it; any single valid order fits.
+    /// </summary>
+    public const int MaxBatchBytes = 1024 * 1024;
+
+    /// <summary>Items in one <c>SubmitOrders</c> request: one transaction's worth.</summary>
+    public const int MaxBatchItems = 500;
 }

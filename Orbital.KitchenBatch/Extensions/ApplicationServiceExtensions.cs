@@ -25,10 +25,11 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<KitchenSchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
 
-        // The order cap of the shared validator is the message limit: an order that passes it always fits.
+        // The batch cap of the shared limits is the message limit: a batch the sender filled up to it, and any order
+        // that passes the validator, always fits.
         builder.Services.AddGrpc(grpc =>
         {
-            grpc.MaxReceiveMessageSize = OrderLimits.MaxOrderBytes;
+            grpc.MaxReceiveMessageSize = OrderLimits.MaxBatchBytes;
             grpc.Interceptors.Add<IntakeKeyInterceptor>();
         });
         builder.Services.AddScoped<KitchenEventOutbox>();

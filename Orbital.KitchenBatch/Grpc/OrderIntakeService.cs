@@ -55,6 +55,98 @@ public sealed partial class OrderIntakeService(
         return await ApplyAsync(request.OrderId, name, intake => intake.CancelAsync(request, context.CancellationToken), context);
     }
 
+    public override async Task<OrderBatchResult> SubmitOrders(OrderBatch request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (request.Items.Count > OrderLimits.MaxBatchItems)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"A batch holds at most {OrderLimits.MaxBatchItems} items; this one held {request.Items.Count}."));
+        }
+
+        var results = request.Items.Select(_ => new OrderBatchItemResult()).ToArray();
+        var valid = new List<(int Index, OrderChange Change)>();
+        for (var i = 0; i < request.Items.Count; i++)
+        {
+            var item = request.Items[i];
+            var (change, errors) = item.ChangeCase switch
+            {
+                OrderBatchItem.ChangeOneofCase.Order => (OrderChange.Of(item.Order), OrderRequestValidator.Validate(item.Order)),
+                OrderBatchItem.ChangeOneofCase.Cancellation => (OrderChange.Of(item.Cancellation), OrderRequestValidator.Validate(item.Cancellation)),
+                _ => (null, [new OrderFieldError("change", "is required: an order or a cancellation")]),
+            };
+            if (errors.Count > 0)
+            {
+                results[i].Invalid.AddRange(errors.Select(e => new FieldViolation { Field = e.Field, Description = e.Message }));
+            }
+            else
+            {
+                valid.Add((i, change!));
+            }
+        }
+
+        EnsureSchemaReady();
+        try
+        {
+            await ApplyBatchAsync(valid, results, context.CancellationToken);
+        }
+        catch (Exception ex) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw CallEnded(context, ex);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            LogDatabaseUnavailable(logger, ex, $"a batch of {request.Items.Count}");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"The kitchen database is unavailable: {ex.Message}"));
+        }
+
+        var invalid = results.Count(r => r.Invalid.Count > 0);
+        LogBatch(logger, request.Items.Count, results.Count(r => r.Ack?.Duplicate == true), invalid);
+        var answer = new OrderBatchResult();
+        answer.Results.AddRange(results);
+        return answer;
+    }
+
+    /// <summary>
+    /// Applies a batch in one transaction; when PostgreSQL refuses the data of one of its changes, applies them one
+    /// at a time instead, so that only that one is refused.
+    /// </summary>
+    private async Task ApplyBatchAsync(List<(int Index, OrderChange Change)> valid, OrderBatchItemResult[] results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var applied = await intake.ApplyAsync([.. valid.Select(v => v.Change)], cancellationToken);
+            for (var i = 0; i < valid.Count; i++)
+            {
+                results[valid[i].Index].Ack = Ack(valid[i].Change, applied[i]);
+            }
+        }
+        catch (Exception ex) when (valid.Count > 1 && DatabaseFailures.IsDataError(ex, out _))
+        {
+            foreach (var (index, change) in valid)
+            {
+                try
+                {
+                    results[index].Ack = Ack(change, (await intake.ApplyAsync([change], cancellationToken))[0]);
+                }
+                catch (Exception one) when (DatabaseFailures.IsDataError(one, out var refusal))
+                {
+                    var field = string.IsNullOrEmpty(refusal.ColumnName) ? "order" : refusal.ColumnName;
+                    LogRefusedByDatabase(logger, change.OrderId ?? change.SourceId ?? "?", refusal.SqlState, refusal.MessageText);
+                    results[index].Invalid.Add(new FieldViolation { Field = field, Description = $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})" });
+                }
+            }
+        }
+    }
+
+    private static OrderAck Ack(OrderChange change, IntakeResult result) => new()
+    {
+        OrderId = change.OrderId ?? string.Empty,
+        Duplicate = result.Duplicate,
+        Changed = result.Changed,
+        AcceptedAt = Timestamp.FromDateTimeOffset(result.AcceptedAt),
+    };
+
     /// <summary>Applies one change, telling the sender what to do about each way it can fail.</summary>
     /// <param name="orderId">The order id the acknowledgement names (empty for a deleted document's cancellation).</param>
     /// <param name="name">How the logs name the order.</param>
@@ -157,6 +249,9 @@ public sealed partial class OrderIntakeService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} accepted (duplicate: {Duplicate}, changed: {Changed})")]
     private static partial void LogAccepted(ILogger logger, string orderId, bool duplicate, bool changed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied a batch of {Count} changes ({Duplicates} already applied, {Invalid} refused as invalid)")]
+    private static partial void LogBatch(ILogger logger, int count, int duplicates, int invalid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} refused as invalid: {Errors}")]
     private static partial void LogInvalid(ILogger logger, string orderId, string errors);

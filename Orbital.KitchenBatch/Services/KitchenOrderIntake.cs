@@ -10,17 +10,19 @@ using Orbital.KitchenBatch.Model.Views;
 namespace Orbital.KitchenBatch.Services;
 
 /// <summary>
-/// Applies what the platform says about an order, in one transaction: a new order, the order as it is after a
-/// change, or its cancellation. Lines are matched by their line id and changed as a difference: a lowered or
+/// Applies what the platform says about orders, many at once in one transaction: a new order, the order as it is
+/// after a change, or its cancellation. Lines change as a difference (<see cref="OrderLineDiff"/>): a lowered or
 /// removed line takes its open demand away from the batch item and turns what was already cooked for it into
-/// surplus; new demand takes surplus before anything is cooked for it. Each change carries a revision, and one
-/// that is older than the order's, or leaves it as it is, is acknowledged without effect, so repeats and late
-/// redeliveries are harmless.
+/// surplus; new demand takes surplus before anything is cooked for it. Each change carries a revision, and one that
+/// is older than the order's, or leaves it as it is, is acknowledged without effect, so repeats and late
+/// redeliveries are harmless. Changes of one order are applied in the order they come.
 /// </summary>
 /// <remarks>
-/// Locks are taken in one order everywhere: the batch items an order touches (by key), then the orders (by id).
-/// Completions take one batch item, then the orders they finish, so the two never wait on each other in a circle.
-/// The unique index on the order id, not the look-up before it, decides whether an order is new.
+/// A batch costs the same few round trips whatever its size: one look, one upsert locking every batch item it
+/// touches, one lock of the orders it changes, one save, one refresh, the events, the commit. Locks are taken in one
+/// order everywhere: batch items (by key), then orders (by id); completions take one batch item, then the orders they
+/// finish, so the two never wait on each other in a circle. The unique index on the order id, not the look before
+/// it, decides whether an order is new.
 /// </remarks>
 public sealed class KitchenOrderIntake(
     KitchenDbContext db,
@@ -36,124 +38,124 @@ public sealed class KitchenOrderIntake(
     private const int MaxAttempts = 5;
 
     /// <summary>Stores a new order, or the order as it is at a newer revision than the kitchen's.</summary>
-    public Task<IntakeResult> AcceptAsync(OrderRequest request, CancellationToken cancellationToken)
-        => ApplyAsync(OrderChange.Of(request), cancellationToken);
+    public async Task<IntakeResult> AcceptAsync(OrderRequest request, CancellationToken cancellationToken)
+        => (await ApplyAsync([OrderChange.Of(request)], cancellationToken))[0];
 
     /// <summary>Cancels an order, found by its id or, for a deleted document, by its source id.</summary>
-    public Task<IntakeResult> CancelAsync(OrderCancellation cancellation, CancellationToken cancellationToken)
-        => ApplyAsync(OrderChange.Of(cancellation), cancellationToken);
+    public async Task<IntakeResult> CancelAsync(OrderCancellation cancellation, CancellationToken cancellationToken)
+        => (await ApplyAsync([OrderChange.Of(cancellation)], cancellationToken))[0];
 
-    public async Task<IntakeResult> ApplyAsync(OrderChange change, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="changes"/> in one transaction, in order; one result per change.</summary>
+    public async Task<IReadOnlyList<IntakeResult>> ApplyAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(changes);
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            if (await TryApplyAsync(change, cancellationToken) is { } result)
+            if (await TryApplyAsync(changes, cancellationToken) is { } results)
             {
-                return result;
+                return results;
             }
 
             if (attempt == MaxAttempts)
             {
-                throw new TimeoutException($"Order {change.OrderId ?? change.SourceId} kept changing while it was being applied ({MaxAttempts} attempts).");
+                throw new TimeoutException($"Orders kept changing while {changes.Count} changes were being applied ({MaxAttempts} attempts).");
             }
         }
     }
 
-    /// <returns>The result; null when another delivery of the order changed it meanwhile, to be tried again.</returns>
-    private async Task<IntakeResult?> TryApplyAsync(OrderChange change, CancellationToken cancellationToken)
+    /// <returns>The results; null when another delivery changed one of the orders meanwhile, to be tried again.</returns>
+    private async Task<IntakeResult[]?> TryApplyAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
         var now = Now();
-        var seen = await LookAsync(change, cancellationToken);
-        if (seen is not null && (!change.Supersedes(seen.Revision) || seen.Matches(change)))
+        var seen = await LookAsync(changes, cancellationToken);
+        var plan = IntakePlan.Make(changes, seen, now);
+        if (plan.Applied.Count == 0)
         {
-            // Nothing to do: an old or repeated change, or one that leaves the order as it is (a catch-up re-reading
-            // an unchanged order, a change to a field that does not reach the kitchen).
-            return new IntakeResult(seen.ReceivedAt, Duplicate: true);
+            return plan.Results;
         }
 
-        if (seen is null && change.State is null && change.OrderId is null)
-        {
-            // A deleted document the kitchen never had: there is nothing to cancel.
-            return new IntakeResult(now, Duplicate: false);
-        }
-
-        var wanted = change.State is { } state ? WantedLines(state) : [];
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var batches = await LockBatchItemsAsync([.. seen?.Lines.Select(l => l.Key) ?? [], .. wanted.Select(w => w.Key)], now, cancellationToken);
-
-        KitchenOrder order;
-        OrderStatus? before = null;
-        if (seen is null)
+        var batches = await LockBatchItemsAsync(plan.Keys, now, cancellationToken);
+        var orders = await LockOrdersAsync(plan, batches, cancellationToken);
+        if (orders is null)
         {
-            order = NewOrder(change, now);
-            db.Orders.Add(order);
-        }
-        else
-        {
-            order = await LockOrderAsync(seen.Id, cancellationToken);
-            if (!change.Supersedes(order.Revision))
-            {
-                return new IntakeResult(order.ReceivedAt, Duplicate: true);
-            }
-
-            await db.OrderLines.Where(l => l.KitchenOrderId == order.Id).LoadAsync(cancellationToken);
-            if (order.Lines.Any(l => !batches.ById.ContainsKey(l.BatchItemId)))
-            {
-                return null;
-            }
-
-            before = order.Status;
+            return null;
         }
 
-        var changes = ApplyLines(order, wanted, batches, now);
-        order.Revision = change.Revision;
-        if (change.State is not null)
+        var applied = new List<AppliedChange>();
+        foreach (var (index, change, orderId) in plan.Applied)
         {
-            order.Brand = change.State.Brand;
+            if (!orders.TryGetValue(orderId, out var order))
+            {
+                order = NewOrder(change, orderId, now);
+                db.Orders.Add(order);
+                orders[orderId] = order;
+            }
+
+            var statusBefore = plan.IsNew(orderId) && applied.All(a => a.Order != order) ? (OrderStatus?)null : order.Status;
+            var wanted = change.State is { } state ? LineSnapshot.Of(state) : [];
+            var lineChanges = OrderLineDiff.Apply(order, wanted, batches, Remove, surplus.Value.HoldingTime, now);
+            order.Revision = change.Revision;
+            if (change.State is not null)
+            {
+                order.Brand = change.State.Brand;
+                order.CancelledAt = null;
+                order.CancelReason = null;
+            }
+            else
+            {
+                order.Status = OrderStatus.Cancelled;
+                order.CancelledAt = now;
+                order.CancelReason = change.CancelReason;
+                order.ReadyAt = null;
+            }
+
+            applied.Add(new AppliedChange(index, change, order, statusBefore, lineChanges));
         }
 
         // Before anything is saved: the database refuses a batch item holding surplus and open demand at once.
-        var assigned = await AllocateSurplusAsync(order, batches.ById.Values, now, cancellationToken);
-        var ownReady = SetStatus(order, change, now);
+        var assigned = await AllocateSurplusAsync([.. orders.Values], batches, now, cancellationToken);
+        var ready = SetStatuses(applied, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (seen is null && DatabaseFailures.IsUniqueViolation(ex, OrderIdIndex))
+        catch (DbUpdateException ex) when (DatabaseFailures.IsUniqueViolation(ex, OrderIdIndex))
         {
-            // Another delivery created the order first; look again and apply this one as a change, if it is newer.
+            // Another delivery created one of the orders first; look again and apply these as changes, if newer.
             return null;
         }
 
-        var others = assigned.Select(a => a.Line.KitchenOrderId).Where(id => id != order.Id).Distinct().Order().ToArray();
+        var mine = orders.Values.Select(o => o.Id).ToHashSet();
+        var others = assigned.Select(a => a.Line.KitchenOrderId).Where(id => !mine.Contains(id)).Distinct().Order().ToArray();
         var (otherOrders, othersReady) = await readiness.MarkReadyAsync(others, now, cancellationToken);
-        otherOrders[order.Id] = order;
+        foreach (var order in orders.Values)
+        {
+            otherOrders[order.Id] = order;
+        }
 
         var after = await RefreshAsync([.. batches.ById.Keys], cancellationToken);
-        AddOrderEvent(order, change, before, changes, now);
-        foreach (var batch in after.Where(b => batches.Before[b.Id] != Quantities.Of(b)))
-        {
-            events.Add(KitchenEventTypes.BatchUpdated, batch.Station, BatchItemView.From(batch));
-        }
-
-        foreach (var batch in after.Where(b => batches.Before[b.Id].Surplus != b.SurplusQuantity))
-        {
-            var given = assigned.Where(a => a.Line.BatchItemId == batch.Id)
-                .Select(a => new AllocationPayload(otherOrders[a.Line.KitchenOrderId].OrderId, a.Line.LineId, a.Quantity));
-            events.Add(KitchenEventTypes.SurplusUpdated, batch.Station, new SurplusUpdatedPayload(SurplusView.From(batch), [.. given], Discarded: 0, Reason: null));
-        }
-
-        foreach (var ready in (ownReady is null ? othersReady : [ownReady, .. othersReady]))
-        {
-            events.Add(KitchenEventTypes.OrderReady, station: null, ready);
-        }
-
+        AddEvents(applied, batches, after, assigned, otherOrders, [.. ready, .. othersReady], now);
         await events.WriteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         events.Committed();
-        return new IntakeResult(order.ReceivedAt, Duplicate: false, Changed: seen is not null);
+
+        foreach (var change in applied)
+        {
+            plan.Results[change.Index] = new IntakeResult(change.Order.ReceivedAt, Duplicate: false, Changed: change.StatusBefore is not null);
+        }
+
+        return plan.Results;
+    }
+
+    /// <summary>Deletes a stored line; one added earlier in this batch was never stored, and leaving its order is enough.</summary>
+    private void Remove(OrderLine line)
+    {
+        if (line.Id != 0)
+        {
+            db.OrderLines.Remove(line);
+        }
     }
 
     /// <summary>How many orders the kitchen holds, and the one it received last (none when it holds none).</summary>
@@ -180,174 +182,120 @@ public sealed class KitchenOrderIntake(
         return [.. orders.Select(o => (o.OrderId, o.SourceId))];
     }
 
-    /// <summary>The order as stored before this change, without locking anything: which batch items to lock.</summary>
-    private async Task<SeenOrder?> LookAsync(OrderChange change, CancellationToken cancellationToken)
+    /// <summary>The orders the changes name, as stored, without locking anything.</summary>
+    private async Task<List<OrderSnapshot>> LookAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
-        var orders = db.Orders.AsNoTracking();
-        orders = change.OrderId is { } orderId
-            ? orders.Where(o => o.OrderId == orderId)
-            : orders.Where(o => o.SourceId == change.SourceId).OrderByDescending(o => o.Id);
-        var order = await orders.Select(o => new { o.Id, o.Revision, o.ReceivedAt, o.Brand, o.Status }).FirstOrDefaultAsync(cancellationToken);
-        if (order is null)
-        {
-            return null;
-        }
-
-        var lines = await db.OrderLines.AsNoTracking()
-            .Where(l => l.KitchenOrderId == order.Id)
-            .Select(l => new SeenLine(l.LineId, l.Station, l.ItemName, l.Modifiers, l.Note, l.Quantity))
+        var orderIds = changes.Select(c => c.OrderId).OfType<string>().Distinct().ToArray();
+        var sourceIds = changes.Where(c => c.OrderId is null).Select(c => c.SourceId).OfType<string>().Distinct().ToArray();
+        var orders = await db.Orders.AsNoTracking()
+            .Include(o => o.Lines)
+            .Where(o => orderIds.Contains(o.OrderId) || (sourceIds.Length > 0 && o.SourceId != null && sourceIds.Contains(o.SourceId)))
             .ToListAsync(cancellationToken);
-        return new SeenOrder(order.Id, order.Revision, order.ReceivedAt, order.Brand, order.Status, lines);
+        return [.. orders.Select(OrderSnapshot.Of)];
     }
 
     /// <summary>
-    /// Locks the batch items of <paramref name="keys"/>, creating the missing ones empty, one atomic upsert each and
-    /// in key order, so concurrent intakes lock them in the same order.
+    /// Locks the batch items of <paramref name="keys"/>, creating the missing ones empty, in one atomic upsert that
+    /// takes them in key order, so concurrent intakes lock them in the same order.
     /// </summary>
     private async Task<LockedBatchItems> LockBatchItemsAsync(IEnumerable<BatchKey> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var distinct = keys.DistinctBy(k => k.Identity).ToList();
+        var stations = distinct.Select(k => k.Station).ToArray();
+        var items = distinct.Select(k => k.ItemName).ToArray();
+        var modifiers = distinct.Select(k => System.Text.Json.JsonSerializer.Serialize(k.Modifiers)).ToArray();
+        var modifiersKeys = distinct.Select(k => k.ModifiersKey).ToArray();
+        var rows = await db.BatchItems.FromSql($"""
+                INSERT INTO batch_items (station, item_name, modifiers, modifiers_key, open_quantity, in_progress_quantity, surplus_quantity, updated_at)
+                SELECT k.station, k.item_name, ARRAY(SELECT jsonb_array_elements_text(k.modifiers::jsonb)), k.modifiers_key, 0, 0, 0, {now}
+                FROM unnest({stations}, {items}, {modifiers}, {modifiersKeys}) AS k(station, item_name, modifiers, modifiers_key)
+                ORDER BY k.station COLLATE "C", k.item_name COLLATE "C", k.modifiers_key COLLATE "C"
+                ON CONFLICT (station, item_name, modifiers_key) DO UPDATE SET updated_at = batch_items.updated_at
+                RETURNING *
+                """).ToListAsync(cancellationToken);
         var locked = new LockedBatchItems();
-        var distinct = keys.DistinctBy(k => k.Identity)
-            .OrderBy(k => k.Station, StringComparer.Ordinal)
-            .ThenBy(k => k.ItemName, StringComparer.Ordinal)
-            .ThenBy(k => k.ModifiersKey, StringComparer.Ordinal);
-        foreach (var key in distinct)
+        foreach (var row in rows)
         {
-            var modifiers = key.Modifiers.ToArray();
-            var item = (await db.BatchItems.FromSql($"""
-                    INSERT INTO batch_items (station, item_name, modifiers, modifiers_key, open_quantity, in_progress_quantity, surplus_quantity, updated_at)
-                    VALUES ({key.Station}, {key.ItemName}, {modifiers}, {key.ModifiersKey}, 0, 0, 0, {now})
-                    ON CONFLICT (station, item_name, modifiers_key) DO UPDATE SET updated_at = batch_items.updated_at
-                    RETURNING *
-                    """).ToListAsync(cancellationToken)).Single();
-            locked.Add(key, item);
+            locked.Add(row);
         }
 
         return locked;
     }
 
-    private async Task<KitchenOrder> LockOrderAsync(long id, CancellationToken cancellationToken)
-        => (await db.Orders.FromSql($"SELECT * FROM orders WHERE id = {id} FOR UPDATE").ToListAsync(cancellationToken)).Single();
-
     /// <summary>
-    /// Brings the order's lines to <paramref name="wanted"/>: the same line id with another station, item or
-    /// modifiers is another batch item's demand, so it leaves the old one (freeing what was cooked) and joins the new.
+    /// Locks the stored orders the plan changes, in id order, with their lines; null when one of them changed since
+    /// the look (another delivery of it), so the plan no longer holds.
     /// </summary>
-    /// <returns>The lines whose quantity changed.</returns>
-    private List<LineChangePayload> ApplyLines(KitchenOrder order, IReadOnlyList<WantedLine> wanted, LockedBatchItems batches, DateTimeOffset now)
+    private async Task<Dictionary<string, KitchenOrder>?> LockOrdersAsync(IntakePlan plan, LockedBatchItems batches, CancellationToken cancellationToken)
     {
-        var changes = new List<LineChangePayload>();
-        var remaining = wanted.ToDictionary(w => w.LineId, StringComparer.Ordinal);
-
-        // A ready order's food waits at the pass for a while; after that it has been handed over, and what a change
-        // takes away from it is gone rather than surplus.
-        var keepsFood = order.Status != OrderStatus.Ready || order.ReadyAt >= now - surplus.Value.HoldingTime;
-        foreach (var line in order.Lines.ToList())
+        var ids = plan.StoredOrderIds;
+        var orders = ids.Length == 0
+            ? []
+            : await db.Orders.FromSql($"SELECT * FROM orders WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(cancellationToken);
+        if (ids.Length > 0)
         {
-            var current = batches.ById[line.BatchItemId];
-            if (!remaining.Remove(line.LineId, out var target) || batches.ByKey[target.Key.Identity] != current)
-            {
-                changes.Add(Change(line, current, 0, keepsFood, now));
-                db.OrderLines.Remove(line);
-                if (target is not null)
-                {
-                    AddLine(order, target, batches, changes, now);
-                }
-
-                continue;
-            }
-
-            if (line.Quantity != target.Quantity)
-            {
-                changes.Add(Change(line, current, target.Quantity, keepsFood, now));
-            }
-
-            line.Note = target.Note;
-            line.Modifiers = target.Modifiers;
+            await db.OrderLines.Where(l => ids.Contains(l.KitchenOrderId)).LoadAsync(cancellationToken);
         }
 
-        foreach (var target in wanted.Where(w => remaining.ContainsKey(w.LineId)))
+        if (orders.Count != ids.Length
+            || orders.Any(o => o.Revision != plan.RevisionSeen(o.Id) || o.Lines.Any(l => !batches.ById.ContainsKey(l.BatchItemId))))
         {
-            AddLine(order, target, batches, changes, now);
+            return null;
         }
 
-        return changes;
-    }
-
-    private static void AddLine(KitchenOrder order, WantedLine target, LockedBatchItems batches, List<LineChangePayload> changes, DateTimeOffset now)
-    {
-        var batch = batches.ByKey[target.Key.Identity];
-        var line = new OrderLine
-        {
-            LineId = target.LineId,
-            Station = target.Station,
-            ItemName = target.ItemName,
-            Modifiers = target.Modifiers,
-            Note = target.Note,
-            PlacedAt = order.PlacedAt,
-            BatchItemId = batch.Id,
-        };
-        order.Lines.Add(line);
-        changes.Add(Change(line, batch, target.Quantity, keepsFood: true, now));
-    }
-
-    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, DateTimeOffset now)
-    {
-        var from = line.Quantity;
-        var freed = BatchAllocator.ChangeQuantity(batch, line, quantity, keepsFood, now);
-        return new LineChangePayload(line.LineId, line.Station, line.ItemName, line.Modifiers, from, quantity, freed);
+        return orders.ToDictionary(o => o.OrderId, StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// Gives each batch item's surplus to its oldest open lines, whichever order they belong to: this order's lines
-    /// as they are now (some not saved yet), and the other orders' open lines as stored.
+    /// Gives each batch item's surplus to its oldest open lines, whichever order they belong to: the lines of the
+    /// orders in this batch as they are now (some not saved yet), and the other orders' open lines as stored.
     /// </summary>
-    private async Task<List<LineAllocation>> AllocateSurplusAsync(KitchenOrder order, IEnumerable<BatchItem> batches, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<LineAllocation>> AllocateSurplusAsync(List<KitchenOrder> orders, LockedBatchItems batches, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var assigned = new List<LineAllocation>();
-        foreach (var batch in batches.Where(b => b.SurplusQuantity > 0 && b.OpenQuantity > 0).OrderBy(b => b.Id))
+        var mine = orders.Where(o => o.Id != 0).Select(o => o.Id).ToArray();
+        foreach (var batch in batches.ById.Values.Where(b => b.SurplusQuantity > 0 && b.OpenQuantity > 0).OrderBy(b => b.Id))
         {
-            var orderId = order.Id;
             var others = await db.OrderLines
-                .Where(l => l.BatchItemId == batch.Id && l.KitchenOrderId != orderId && l.CompletedQuantity < l.Quantity)
+                .Where(l => l.BatchItemId == batch.Id && !mine.Contains(l.KitchenOrderId) && l.CompletedQuantity < l.Quantity)
                 .ToListAsync(cancellationToken);
-            var own = order.Lines.Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
+            var own = orders.SelectMany(o => o.Lines).Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
             assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.OldestFirst([.. others, .. own])], now));
         }
 
         return assigned;
     }
 
-    /// <summary>Where the order stands after the change; the order, when it became ready by it.</summary>
-    private static ReadyOrderView? SetStatus(KitchenOrder order, OrderChange change, DateTimeOffset now)
+    /// <summary>Where each order of the batch stands after its changes; the ones that became ready by them.</summary>
+    private static List<ReadyOrderView> SetStatuses(List<AppliedChange> applied, DateTimeOffset now)
     {
-        if (change.State is null)
+        var ready = new List<ReadyOrderView>();
+        foreach (var group in applied.GroupBy(a => a.Order))
         {
-            order.Status = OrderStatus.Cancelled;
-            order.CancelledAt = now;
-            order.CancelReason = change.CancelReason;
-            order.ReadyAt = null;
-            return null;
+            var order = group.Key;
+            var wasReady = group.First().StatusBefore == OrderStatus.Ready;
+            if (order.Status == OrderStatus.Cancelled && group.Last().Change.State is null)
+            {
+                continue;
+            }
+
+            if (order.Lines.Any(l => l.OpenQuantity > 0))
+            {
+                // An order that was ready and got more to cook is open again.
+                order.Status = OrderStatus.Open;
+                order.ReadyAt = null;
+                continue;
+            }
+
+            order.Status = OrderStatus.Ready;
+            if (!wasReady || order.ReadyAt is null)
+            {
+                order.ReadyAt = now;
+                ready.Add(ReadyOrderView.From(order));
+            }
         }
 
-        order.CancelledAt = null;
-        order.CancelReason = null;
-        if (order.Lines.Where(l => l.Quantity > 0).Any(l => l.OpenQuantity > 0))
-        {
-            // An order that was ready and got new lines is open again.
-            order.Status = OrderStatus.Open;
-            order.ReadyAt = null;
-            return null;
-        }
-
-        if (order.Status == OrderStatus.Ready)
-        {
-            return null;
-        }
-
-        order.Status = OrderStatus.Ready;
-        order.ReadyAt = now;
-        return ReadyOrderView.From(order);
+        return ready;
     }
 
     /// <summary>The batch items as committed, with the oldest open line of each computed again.</summary>
@@ -361,8 +309,41 @@ public sealed class KitchenOrderIntake(
                 RETURNING b.*
                 """).AsNoTracking().ToListAsync(cancellationToken);
 
-    private void AddOrderEvent(KitchenOrder order, OrderChange change, OrderStatus? before, List<LineChangePayload> changes, DateTimeOffset now)
+    private void AddEvents(
+        List<AppliedChange> applied,
+        LockedBatchItems batches,
+        List<BatchItem> after,
+        List<LineAllocation> assigned,
+        Dictionary<long, KitchenOrder> ordersById,
+        List<ReadyOrderView> ready,
+        DateTimeOffset now)
     {
+        foreach (var change in applied)
+        {
+            AddOrderEvent(change, now);
+        }
+
+        foreach (var batch in batches.Changed(after))
+        {
+            events.Add(KitchenEventTypes.BatchUpdated, batch.Station, BatchItemView.From(batch));
+        }
+
+        foreach (var batch in batches.SurplusChanged(after))
+        {
+            var given = assigned.Where(a => a.Line.BatchItemId == batch.Id)
+                .Select(a => new AllocationPayload(ordersById[a.Line.KitchenOrderId].OrderId, a.Line.LineId, a.Quantity));
+            events.Add(KitchenEventTypes.SurplusUpdated, batch.Station, new SurplusUpdatedPayload(SurplusView.From(batch), [.. given], Discarded: 0, Reason: null));
+        }
+
+        foreach (var order in ready)
+        {
+            events.Add(KitchenEventTypes.OrderReady, station: null, order);
+        }
+    }
+
+    private void AddOrderEvent(AppliedChange applied, DateTimeOffset now)
+    {
+        var (_, change, order, before, changes) = applied;
         if (change.State is null)
         {
             // A cancellation of an order that was never here leaves nothing on any screen to take away.
@@ -394,9 +375,9 @@ public sealed class KitchenOrderIntake(
         }
     }
 
-    private static KitchenOrder NewOrder(OrderChange change, DateTimeOffset now) => new()
+    private static KitchenOrder NewOrder(OrderChange change, string orderId, DateTimeOffset now) => new()
     {
-        OrderId = change.OrderId!,
+        OrderId = orderId,
         Brand = change.State?.Brand ?? string.Empty,
 
         // A cancellation that arrives first is kept, so that the order arriving later with an older revision is not cooked.
@@ -406,16 +387,6 @@ public sealed class KitchenOrderIntake(
         Status = change.State is null ? OrderStatus.Cancelled : OrderStatus.Open,
     };
 
-    private static List<WantedLine> WantedLines(OrderRequest state)
-        => [.. state.Stations.SelectMany(station => station.Items.Select(item => new WantedLine(
-            item.LineId,
-            station.Station,
-            item.Name,
-            [.. item.Modifiers],
-            string.IsNullOrEmpty(item.Note) ? null : item.Note,
-            item.Quantity,
-            BatchKey.For(station.Station, item.Name, item.Modifiers))))];
-
     // PostgreSQL keeps microseconds: round now, so a duplicate's acknowledgement repeats the first one exactly.
     private DateTimeOffset Now()
     {
@@ -423,55 +394,6 @@ public sealed class KitchenOrderIntake(
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
-    private sealed record SeenOrder(long Id, ulong Revision, DateTimeOffset ReceivedAt, string Brand, OrderStatus Status, IReadOnlyList<SeenLine> Lines)
-    {
-        /// <summary>Whether the order already is what <paramref name="change"/> says it is.</summary>
-        public bool Matches(OrderChange change)
-        {
-            if (change.State is not { } state)
-            {
-                return Status == OrderStatus.Cancelled;
-            }
-
-            var wanted = state.Stations.SelectMany(s => s.Items.Select(i => new SeenLine(i.LineId, s.Station, i.Name, [.. i.Modifiers], string.IsNullOrEmpty(i.Note) ? null : i.Note, i.Quantity))).ToList();
-            return Status != OrderStatus.Cancelled
-                && Brand == state.Brand
-                && wanted.Count == Lines.Count
-                && wanted.All(w => Lines.Any(l => l.SameAs(w)));
-        }
-    }
-
-    private sealed record SeenLine(string LineId, string Station, string ItemName, string[] Modifiers, string? Note, int Quantity)
-    {
-        public BatchKey Key => BatchKey.For(Station, ItemName, Modifiers);
-
-        public bool SameAs(SeenLine other)
-            => LineId == other.LineId && Station == other.Station && ItemName == other.ItemName && Note == other.Note
-               && Quantity == other.Quantity && Modifiers.SequenceEqual(other.Modifiers);
-    }
-
-    private sealed record WantedLine(string LineId, string Station, string ItemName, string[] Modifiers, string? Note, int Quantity, BatchKey Key);
-
-    /// <summary>A batch item's quantities, to tell which ones a change moved.</summary>
-    private readonly record struct Quantities(int Open, int InProgress, int Surplus, DateTimeOffset? OldestOpen)
-    {
-        public static Quantities Of(BatchItem item) => new(item.OpenQuantity, item.InProgressQuantity, item.SurplusQuantity, item.OldestOpenPlacedAt);
-    }
-
-    /// <summary>The batch items a change locked, by key and by id, with their quantities before it.</summary>
-    private sealed class LockedBatchItems
-    {
-        public Dictionary<(string, string, string), BatchItem> ByKey { get; } = [];
-
-        public Dictionary<long, BatchItem> ById { get; } = [];
-
-        public Dictionary<long, Quantities> Before { get; } = [];
-
-        public void Add(BatchKey key, BatchItem item)
-        {
-            ByKey[key.Identity] = item;
-            ById[item.Id] = item;
-            Before[item.Id] = Quantities.Of(item);
-        }
-    }
+    /// <summary>One change that is applied: where it stands in the batch, its order, and what it did to the lines.</summary>
+    private sealed record AppliedChange(int Index, OrderChange Change, KitchenOrder Order, OrderStatus? StatusBefore, List<LineChangePayload> Lines);
 }

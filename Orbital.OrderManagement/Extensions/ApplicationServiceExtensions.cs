@@ -47,7 +47,7 @@ public static class ApplicationServiceExtensions
             .AddGrpcClient<OrderIntake.OrderIntakeClient>((sp, client) => client.Address = sp.GetRequiredService<IOptions<KitchenForwardingOptions>>().Value.Address)
             .ConfigureChannel(channel =>
             {
-                channel.MaxSendMessageSize = OrderLimits.MaxOrderBytes;
+                channel.MaxSendMessageSize = OrderLimits.MaxBatchBytes;
 
                 // Inside the app the kitchen's gRPC endpoint is plain HTTP/2 on a private network; the key still goes.
                 channel.UnsafeUseInsecureChannelCallCredentials = true;

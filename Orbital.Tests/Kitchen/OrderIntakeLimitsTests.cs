@@ -51,19 +51,23 @@ public sealed class OrderIntakeLimitsTests(LocalPostgresServer postgres) : IAsyn
     }
 
     [Fact]
-    public async Task An_order_of_exactly_the_size_cap_is_stored_and_one_byte_more_is_refused_by_the_message_limit()
+    public async Task An_order_of_exactly_the_size_cap_is_stored_one_byte_more_is_invalid_and_a_message_over_the_batch_limit_is_refused()
     {
         var atCap = SizedRequest("limits-at-cap", OrderLimits.MaxOrderBytes);
         var overCap = SizedRequest("limits-over-cap", OrderLimits.MaxOrderBytes + 1);
+        var overMessage = SizedRequest("limits-over-message", OrderLimits.MaxBatchBytes + 1);
         Assert.Empty(OrderRequestValidator.Validate(atCap));
         Assert.Contains(OrderRequestValidator.Validate(overCap), e => e.Field == "order");
 
         var ack = await _client.SubmitOrderAsync(atCap, cancellationToken: Cancellation);
-        var refused = await Assert.ThrowsAsync<RpcException>(() => _client.SubmitOrderAsync(overCap, cancellationToken: Cancellation).ResponseAsync);
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => _client.SubmitOrderAsync(overCap, cancellationToken: Cancellation).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _client.SubmitOrderAsync(overMessage, cancellationToken: Cancellation).ResponseAsync);
 
         Assert.False(ack.Duplicate);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Contains("bytes, over the limit", invalid.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.Empty(await _database.OrderRowCountsAsync(["limits-over-cap"]));
+        Assert.Empty(await _database.OrderRowCountsAsync(["limits-over-cap", "limits-over-message"]));
     }
 
     [Fact]
