@@ -57,6 +57,32 @@ public sealed class OrderListenerOptions
     /// are all re-read. See docs/architecture.md.
     /// </summary>
     public string? CatchUpTimeField { get; set; }
+
+    /// <summary>
+    /// How many changes may be on their way to the kitchen at once (sent and not acknowledged, or waiting to be
+    /// sent). A crash re-sends at most these and the ones not checkpointed yet; the kitchen deduplicates them.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int Window { get; set; } = 2_000;
+
+    /// <summary>How many changes one <c>SubmitOrders</c> call carries at most (one kitchen transaction).</summary>
+    [Range(1, Orbital.Contracts.Validation.OrderLimits.MaxBatchItems)]
+    public int BatchSize { get; set; } = 250;
+
+    /// <summary>How many <c>SubmitOrders</c> calls may be under way at once.</summary>
+    [Range(1, 64)]
+    public int BatchesInFlight { get; set; } = 4;
+
+    /// <summary>
+    /// Checkpoint writes are coalesced: the newest dealt-with position is saved once this many changes are behind
+    /// it, or <see cref="CheckpointInterval"/> after the last save, or as soon as nothing is on its way.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int CheckpointEvery { get; set; } = 1_000;
+
+    /// <inheritdoc cref="CheckpointEvery"/>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>Where a listener without a checkpoint starts.</summary>

@@ -45,6 +45,54 @@ public sealed partial class KitchenOrderForwarder(
         return SendAsync(orderId, cancellation.SourceId, (deadline, token) => kitchen.CancelOrderAsync(cancellation, deadline: deadline, cancellationToken: token), cancellationToken);
     }
 
+    /// <summary>
+    /// Sends many changes in one <c>SubmitOrders</c> call, retrying an unavailable kitchen (or a missed deadline) with
+    /// the shared backoff, holding the batch visibly meanwhile.
+    /// </summary>
+    /// <returns>One result per change, in order; null when the kitchen failed the call in another way (a bug on its side, or a batch it will not take), so that the caller sends them one at a time.</returns>
+    public async Task<IReadOnlyList<OrderBatchItemResult>?> SendBatchAsync(IReadOnlyList<PreparedChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var batch = new OrderBatch();
+        batch.Items.AddRange(changes.Select(c => c.Item!));
+        var started = time.GetTimestamp();
+        var retry = backoff.Start(time);
+        var first = changes[0];
+        while (true)
+        {
+            try
+            {
+                var result = await kitchen.SubmitOrdersAsync(batch, deadline: Deadline(), cancellationToken: cancellationToken);
+                status.Release();
+                var elapsed = time.GetElapsedTime(started);
+                foreach (var item in result.Results.Where(r => r.Ack is not null))
+                {
+                    metrics.Forwarded(item.Ack.Duplicate, elapsed);
+                }
+
+                LogBatchForwarded(logger, changes.Count, first.Name);
+                return result.Results.Count == changes.Count ? result.Results : null;
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                var delay = retry.NextDelay();
+                var name = changes.Count == 1 ? first.Name : $"{first.Name} and {changes.Count - 1} more";
+                status.Hold(name, first.DocumentKey, HoldReason.KitchenUnavailable, $"the kitchen answered {ex.StatusCode} ({ex.Status.Detail})", retry.Failures, delay);
+                metrics.ForwardRetry(ex.StatusCode.ToString());
+                LogKitchenUnavailable(logger, name, ex.StatusCode, delay.TotalSeconds, ex.Status.Detail);
+                await retry.WaitAsync(delay, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Anything else (a kitchen bug, a batch it will not take, a channel that broke): one at a time, so
+                // that only the change that cannot pass is held, by name.
+                LogBatchFailed(logger, ex, changes.Count, (ex as RpcException)?.StatusCode);
+                return null;
+            }
+        }
+    }
+
     private async Task<ForwardOutcome> SendAsync(
         string orderId,
         string? sourceId,
@@ -134,6 +182,12 @@ public sealed partial class KitchenOrderForwarder(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Kitchen acknowledged order {OrderId} (duplicate: {Duplicate}, changed: {Changed})")]
     private static partial void LogForwarded(ILogger logger, string orderId, bool duplicate, bool changed);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kitchen answered a batch of {Count} changes, the first of order {OrderId}")]
+    private static partial void LogBatchForwarded(ILogger logger, int count, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen failed a batch of {Count} changes ({StatusCode}); sending them one at a time")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, StatusCode? statusCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen did not take order {OrderId} ({StatusCode}: {Detail}); retrying in {DelaySeconds:0.0} s")]
     private static partial void LogKitchenUnavailable(ILogger logger, string orderId, StatusCode statusCode, double delaySeconds, string detail);

@@ -29,7 +29,6 @@ namespace Orbital.OrderManagement.Services;
 public sealed class OrderCatchUp(
     IMongoDatabase database,
     IOptions<OrderListenerOptions> options,
-    OrderRelay relay,
     KitchenOrderForwarder kitchen,
     OrderListenerStatus status,
     TimeProvider time)
@@ -58,8 +57,9 @@ public sealed class OrderCatchUp(
     /// The cluster time the stream beside the scan started at: every document read is at least that new, so the
     /// kitchen applies it over an older state, and the stream's later changes over it.
     /// </param>
+    /// <param name="pipeline">Carries what is read to the kitchen, many at a time; drained before this returns.</param>
     /// <param name="cancellationToken">Stops the scan.</param>
-    public async Task<CatchUpResult> RunAsync(DateTime? since, ulong revision, CancellationToken cancellationToken)
+    public async Task<CatchUpResult> RunAsync(DateTime? since, ulong revision, OrderRelayPipeline pipeline, CancellationToken cancellationToken)
     {
         var from = since is { } at ? Earlier(at, Margin) : (DateTime?)null;
         var filter = from is null ? new BsonDocument() : SinceFilter(from.Value);
@@ -72,7 +72,7 @@ public sealed class OrderCatchUp(
         {
             foreach (var document in cursor.Current)
             {
-                await RelayAsync(document, revision, cancellationToken);
+                await pipeline.AddAsync(OrderRelay.Prepare(document, time.GetUtcNow().UtcDateTime, revision), null, cancellationToken);
                 scanned++;
                 if (document.GetValue("_id", BsonNull.Value) is not BsonObjectId)
                 {
@@ -87,7 +87,8 @@ public sealed class OrderCatchUp(
         }
 
         // A scan of everything has seen every order already.
-        var (rechecked, withoutDocument) = from is null ? (0, []) : await RecheckActiveOrdersAsync(seen, revision, cancellationToken);
+        var (rechecked, withoutDocument) = from is null ? (0, []) : await RecheckActiveOrdersAsync(seen, revision, pipeline, cancellationToken);
+        await pipeline.DrainAsync(cancellationToken);
         return new CatchUpResult(from, scanned, withoutTime, rechecked, withoutDocument);
     }
 
@@ -99,7 +100,7 @@ public sealed class OrderCatchUp(
     /// guess is worse than saying so.
     /// </summary>
     /// <returns>How many documents were re-read, and the active orders without a document.</returns>
-    private async Task<(int Rechecked, IReadOnlyList<string> WithoutDocument)> RecheckActiveOrdersAsync(HashSet<string> seen, ulong revision, CancellationToken cancellationToken)
+    private async Task<(int Rechecked, IReadOnlyList<string> WithoutDocument)> RecheckActiveOrdersAsync(HashSet<string> seen, ulong revision, OrderRelayPipeline pipeline, CancellationToken cancellationToken)
     {
         var active = await kitchen.GetActiveOrdersAsync(
             (why, delay) => status.CatchingUp($"Catching up: asking the kitchen which orders it is working on ({why}); asking again in {delay.TotalSeconds:0.0} s."),
@@ -114,20 +115,13 @@ public sealed class OrderCatchUp(
             {
                 foreach (var document in cursor.Current)
                 {
-                    await RelayAsync(document, revision, cancellationToken);
+                    await pipeline.AddAsync(OrderRelay.Prepare(document, time.GetUtcNow().UtcDateTime, revision), null, cancellationToken);
                     found.Add(document["OtterOrderId"].AsString);
                 }
             }
         }
 
         return (found.Count, [.. unseen.Where(id => !found.Contains(id))]);
-    }
-
-    private async Task RelayAsync(BsonDocument document, ulong revision, CancellationToken cancellationToken)
-    {
-        await relay.RelayAsync(document, time.GetUtcNow().UtcDateTime, revision, cancellationToken);
-        status.Release();
-        status.Read();
     }
 
     private BsonDocument SinceFilter(DateTime from)

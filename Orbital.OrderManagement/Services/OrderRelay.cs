@@ -15,76 +15,93 @@ namespace Orbital.OrderManagement.Services;
 /// </summary>
 public sealed class OrderRelay(KitchenOrderForwarder forwarder, RejectedOrderStore rejections)
 {
-    /// <param name="document">The platform's order document, as it is after the change.</param>
+    /// <summary>Maps and validates a document as it is after a change: the order to send, its cancellation, or why neither.</summary>
+    /// <param name="document">The platform's order document.</param>
     /// <param name="observedAt">When the change was seen; the placed-at time of last resort.</param>
     /// <param name="revision">The change's position in the platform's history: the kitchen applies each order's changes in its order, once.</param>
-    /// <param name="cancellationToken">Stops waiting for the kitchen.</param>
-    public async Task RelayAsync(BsonDocument document, DateTime observedAt, ulong revision, CancellationToken cancellationToken)
+    public static PreparedChange Prepare(BsonDocument document, DateTime observedAt, ulong revision)
     {
         ArgumentNullException.ThrowIfNull(document);
         var sourceId = document.GetValue("_id", BsonNull.Value);
-
+        var key = OrderDocumentMapper.SourceIdOf(sourceId);
         var mapping = Map(document, observedAt);
+        if (!mapping.IsValid)
+        {
+            return new PreparedChange(sourceId, key, mapping.OrderId, null, mapping.Reasons);
+        }
+
+        if (mapping.IsCancellation)
+        {
+            return Cancellation(sourceId, mapping.OrderId, mapping.SourceId, revision, "cancelled by the platform");
+        }
+
+        mapping.Request!.Revision = revision;
+        return new PreparedChange(sourceId, key, mapping.OrderId, new OrderBatchItem { Order = mapping.Request }, null);
+    }
+
+    /// <summary>The platform deleted an order's document: the kitchen cancels the order it became, if any.</summary>
+    /// <param name="documentId">The deleted document's <c>_id</c>.</param>
+    /// <param name="revision">The deletion's position in the platform's history.</param>
+    public static PreparedChange PrepareDeletion(BsonValue documentId, ulong revision)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        return Cancellation(documentId, null, OrderDocumentMapper.SourceIdOf(documentId), revision, "order deleted by the platform");
+    }
+
+    /// <summary>Maps, then sends one document's change until the kitchen acknowledges it, or records it as rejected.</summary>
+    public Task RelayAsync(BsonDocument document, DateTime observedAt, ulong revision, CancellationToken cancellationToken)
+        => RelayAsync(Prepare(document, observedAt, revision), cancellationToken);
+
+    /// <summary>
+    /// Sends one prepared change until the kitchen acknowledges it, or records it as rejected. When this returns, the
+    /// change is dealt with and may be checkpointed. Only an unavailable kitchen or MongoDB, or an unplanned failure
+    /// (an <see cref="OrderRelayException"/> naming the document), holds it.
+    /// </summary>
+    public async Task RelayAsync(PreparedChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
         try
         {
-            if (!mapping.IsValid)
+            if (change.Item is not { } item)
             {
-                await rejections.RecordAsync(sourceId, mapping.OrderId, mapping.Reasons, "document", cancellationToken);
+                await RejectAsync(change, change.Reasons!, "document", cancellationToken);
                 return;
             }
 
-            if (mapping.IsCancellation)
-            {
-                await CancelAsync(sourceId, mapping.OrderId, mapping.SourceId, revision, "cancelled by the platform", cancellationToken);
-                return;
-            }
-
-            mapping.Request!.Revision = revision;
-            var outcome = await forwarder.ForwardAsync(mapping.Request, mapping.Request.SourceId, cancellationToken);
+            var outcome = item.ChangeCase == OrderBatchItem.ChangeOneofCase.Order
+                ? await forwarder.ForwardAsync(item.Order, item.Order.SourceId, cancellationToken)
+                : await forwarder.CancelAsync(item.Cancellation, cancellationToken);
             if (outcome is ForwardOutcome.Refused refused)
             {
-                await rejections.RecordAsync(sourceId, mapping.OrderId, refused.Reasons, "kitchen", cancellationToken);
+                await RejectAsync(change, refused.Reasons, "kitchen", cancellationToken);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Named, so that health says which document the flow waits on; an unreachable MongoDB is still
             // recognised as such by ChangeStreamFailure.
-            throw new OrderRelayException(sourceId, mapping.OrderId, ex);
+            throw new OrderRelayException(change.SourceId, change.OrderId, ex);
         }
     }
 
-    /// <summary>The platform deleted an order's document: the kitchen cancels the order it became, if any.</summary>
-    /// <param name="documentId">The deleted document's <c>_id</c>.</param>
-    /// <param name="revision">The deletion's position in the platform's history.</param>
-    /// <param name="cancellationToken">Stops waiting for the kitchen.</param>
-    public async Task RelayDeletionAsync(BsonValue documentId, ulong revision, CancellationToken cancellationToken)
+    /// <summary>Records a change that cannot reach the kitchen, with why.</summary>
+    /// <param name="change">The change.</param>
+    /// <param name="reasons">Why.</param>
+    /// <param name="stage"><c>document</c> when the order service refused it, <c>kitchen</c> when the kitchen did.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task RejectAsync(PreparedChange change, IReadOnlyList<string> reasons, string stage, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(documentId);
-        try
-        {
-            await CancelAsync(documentId, null, OrderDocumentMapper.SourceIdOf(documentId), revision, "order deleted by the platform", cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new OrderRelayException(documentId, null, ex);
-        }
+        ArgumentNullException.ThrowIfNull(change);
+        return rejections.RecordAsync(change.SourceId, change.OrderId, reasons, stage, cancellationToken);
     }
 
-    private async Task CancelAsync(BsonValue documentId, string? orderId, string sourceId, ulong revision, string reason, CancellationToken cancellationToken)
+    private static PreparedChange Cancellation(BsonValue documentId, string? orderId, string sourceId, ulong revision, string reason)
     {
         var cancellation = new OrderCancellation { OrderId = orderId ?? string.Empty, SourceId = sourceId, Revision = revision, Reason = reason };
         var violations = OrderRequestValidator.Validate(cancellation);
-        if (violations.Count > 0)
-        {
-            await rejections.RecordAsync(documentId, orderId, [.. violations.Select(v => v.ToString())], "document", cancellationToken);
-            return;
-        }
-
-        if (await forwarder.CancelAsync(cancellation, cancellationToken) is ForwardOutcome.Refused refused)
-        {
-            await rejections.RecordAsync(documentId, orderId, refused.Reasons, "kitchen", cancellationToken);
-        }
+        return violations.Count > 0
+            ? new PreparedChange(documentId, sourceId, orderId, null, [.. violations.Select(v => v.ToString())])
+            : new PreparedChange(documentId, sourceId, orderId, new OrderBatchItem { Cancellation = cancellation }, null);
     }
 
     /// <summary>

@@ -11,9 +11,11 @@ namespace Orbital.OrderManagement.Services;
 
 /// <summary>
 /// Opens one change stream on the orders collection where a <see cref="StreamStart"/> says, and reads it until it
-/// is invalidated or fails. Every change to an order (insert, update, replace, delete) is relayed, one at a time and
-/// in order, with the change's cluster time as its revision, and the change's own resume token is checkpointed only
-/// after the kitchen acknowledged or rejected it, so a crash anywhere re-delivers rather than skips. Quiet streams checkpoint their post-batch token now and then so the saved
+/// is invalidated or fails. Every change to an order (insert, update, replace, delete) is handed to an
+/// <see cref="OrderRelayPipeline"/>, with the change's cluster time as its revision; many travel to the kitchen at
+/// once, a document's changes in the order they happened. A change's own resume token is checkpointed only once the
+/// kitchen acknowledged or rejected it and every change before it, so a crash anywhere re-delivers rather than
+/// skips; checkpoint writes are coalesced. Quiet streams checkpoint their post-batch token now and then so the saved
 /// position never falls off the oplog. A drop, rename or dropDatabase of the collection ends the stream with an
 /// invalidate, whose token is checkpointed to start after.
 /// </summary>
@@ -22,6 +24,7 @@ public sealed partial class OrderStreamReader(
     IOptions<OrderListenerOptions> options,
     ResumeTokenStore checkpoints,
     OrderRelay relay,
+    KitchenOrderForwarder kitchen,
     OrderCatchUp catchUp,
     OrderListenerStatus status,
     OrderFlowMetrics metrics,
@@ -37,6 +40,9 @@ public sealed partial class OrderStreamReader(
     private readonly OrderListenerOptions _options = options.Value;
     private readonly IMongoCollection<BsonDocument> _orders = database.GetCollection<BsonDocument>(options.Value.OrdersCollection);
     private DateTimeOffset _lastQuietCheckpoint = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
+    private ChangePosition? _unsaved;
+    private int _unsavedChanges;
 
     /// <summary>Reads from <paramref name="start"/> until the stream ends.</summary>
     /// <param name="start">Where the stream starts.</param>
@@ -70,6 +76,8 @@ public sealed partial class OrderStreamReader(
         }
 
         using var stream = await WatchAsync(start, startedAt, cancellationToken);
+        await using var pipeline = new OrderRelayPipeline(kitchen, relay, _options, status, logger, cancellationToken);
+        (_unsaved, _unsavedChanges) = (null, 0);
         if (start is StreamStart.Resume resume)
         {
             LogResuming(logger, resume.Checkpoint.EventTime);
@@ -84,12 +92,15 @@ public sealed partial class OrderStreamReader(
             // The stream is open before anything is scanned: an order written during the scan is seen by one or
             // both (the kitchen deduplicates), never by neither.
             await stream.MoveNextAsync(cancellationToken);
-            var result = scan is null ? null : await catchUp.RunAsync(scan.Since, RevisionOf(startedAt), cancellationToken);
-            if (await HandleBatchAsync(stream, progress, QuietBatch.Skip, cancellationToken))
+            var result = scan is null ? null : await catchUp.RunAsync(scan.Since, RevisionOf(startedAt), pipeline, cancellationToken);
+            if (await HandleBatchAsync(stream, pipeline, progress, QuietBatch.Skip, cancellationToken))
             {
                 return true;
             }
 
+            // The start's position is the first batch's end: saved once everything in that batch is dealt with.
+            await pipeline.DrainAsync(cancellationToken);
+            pipeline.TakeDealtWith();
             await SaveAsync(stream.GetResumeToken(), openedAt, progress, cancellationToken);
             Report(scan, result);
         }
@@ -102,7 +113,7 @@ public sealed partial class OrderStreamReader(
         while (await stream.MoveNextAsync(cancellationToken))
         {
             status.Read();
-            if (await HandleBatchAsync(stream, progress, quiet, cancellationToken))
+            if (await HandleBatchAsync(stream, pipeline, progress, quiet, cancellationToken))
             {
                 return true;
             }
@@ -139,13 +150,19 @@ public sealed partial class OrderStreamReader(
     }
 
     /// <returns>Whether the batch ended with an invalidate: the stream is over.</returns>
-    private async Task<bool> HandleBatchAsync(IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream, RetrySchedule progress, QuietBatch quiet, CancellationToken cancellationToken)
+    private async Task<bool> HandleBatchAsync(
+        IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream,
+        OrderRelayPipeline pipeline,
+        RetrySchedule progress,
+        QuietBatch quiet,
+        CancellationToken cancellationToken)
     {
         var any = false;
         foreach (var change in stream.Current)
         {
             any = true;
             var changedAt = ChangedAt(change);
+            var position = new ChangePosition(change.ResumeToken, changedAt);
             switch (change.OperationType)
             {
                 case ChangeStreamOperationType.Insert or ChangeStreamOperationType.Update or ChangeStreamOperationType.Replace or ChangeStreamOperationType.Delete:
@@ -154,31 +171,41 @@ public sealed partial class OrderStreamReader(
                         ObserveObjectIdLag(change, changedAt);
                     }
 
-                    await RelayAsync(change, changedAt, cancellationToken);
-                    status.Release();
-                    status.Read();
+                    // The change's own token, never the cursor's end-of-batch one, which would skip the rest of this
+                    // batch; it is saved once the kitchen dealt with this change and every one before it.
+                    if (Prepare(change, changedAt) is { } prepared)
+                    {
+                        await pipeline.AddAsync(prepared, position, cancellationToken);
+                    }
+                    else
+                    {
+                        pipeline.Pass(position);
+                    }
 
-                    // Checkpoint only after the kitchen acknowledged: a crash before this line re-delivers, which
-                    // the kitchen deduplicates by the order id and the change's revision. The change's own token,
-                    // never the cursor's end-of-batch one, which would skip the rest of this batch.
-                    await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken);
+                    status.Read();
                     break;
                 case ChangeStreamOperationType.Invalidate:
                     // Only startAfter can pass an invalidate: the next stream reads the re-created collection.
+                    await pipeline.DrainAsync(cancellationToken);
+                    pipeline.TakeDealtWith();
                     await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken, startAfter: true);
                     LogInvalidated(logger, _options.OrdersCollection);
                     return true;
                 default:
                     metrics.Invalidated(change.OperationType.ToString());
                     LogCollectionChanged(logger, _options.OrdersCollection, change.OperationType.ToString());
-                    await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken);
+                    pipeline.Pass(position);
                     break;
             }
         }
 
-        // A quiet batch: every change up to the post-batch token has been dealt with, so it is safe to save,
-        // and saving it now and then keeps the checkpoint inside the oplog's window.
-        if (!any && quiet != QuietBatch.Skip && time.GetUtcNow() - _lastQuietCheckpoint >= _options.QuietCheckpointInterval
+        pipeline.ThrowIfFailed();
+        await CheckpointAsync(pipeline, progress, cancellationToken);
+
+        // A quiet batch with nothing on its way: every change up to the post-batch token has been dealt with, so it is
+        // safe to save, and saving it now and then keeps the checkpoint inside the oplog's window.
+        if (!any && quiet != QuietBatch.Skip && pipeline.IsIdle && _unsaved is null
+            && time.GetUtcNow() - _lastQuietCheckpoint >= _options.QuietCheckpointInterval
             && stream.GetResumeToken() is { } token)
         {
             await SaveAsync(token, time.GetUtcNow().UtcDateTime, quiet == QuietBatch.Progress ? progress : null, cancellationToken);
@@ -188,7 +215,29 @@ public sealed partial class OrderStreamReader(
         return false;
     }
 
-    private Task RelayAsync(ChangeStreamDocument<BsonDocument> change, DateTime changedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the newest position the kitchen dealt with (with everything before it), coalescing writes: once enough
+    /// changes are behind it, a short while after the last save, or at once when nothing is on its way.
+    /// </summary>
+    private async Task CheckpointAsync(OrderRelayPipeline pipeline, RetrySchedule progress, CancellationToken cancellationToken)
+    {
+        if (pipeline.TakeDealtWith() is { } dealtWith)
+        {
+            _unsaved = dealtWith.Position;
+            _unsavedChanges += dealtWith.Changes;
+        }
+
+        var now = time.GetUtcNow();
+        if (_unsaved is { } position
+            && (pipeline.IsIdle || _unsavedChanges >= _options.CheckpointEvery || now - _lastSave >= _options.CheckpointInterval))
+        {
+            await SaveAsync(position.Token, position.EventTime, progress, cancellationToken);
+            (_unsaved, _unsavedChanges, _lastSave) = (null, 0, now);
+        }
+    }
+
+    /// <summary>What the kitchen is sent for a change; null when it needs nothing (an update of other fields, or of a document deleted since).</summary>
+    private PreparedChange? Prepare(ChangeStreamDocument<BsonDocument> change, DateTime changedAt)
     {
         var revision = RevisionOf(change.ClusterTime) is var clusterTime and > 0
             ? clusterTime
@@ -196,18 +245,18 @@ public sealed partial class OrderStreamReader(
         switch (change.OperationType)
         {
             case ChangeStreamOperationType.Delete:
-                return relay.RelayDeletionAsync(change.DocumentKey?.GetValue("_id", BsonNull.Value) ?? BsonNull.Value, revision, cancellationToken);
+                return OrderRelay.PrepareDeletion(change.DocumentKey?.GetValue("_id", BsonNull.Value) ?? BsonNull.Value, revision);
             case ChangeStreamOperationType.Update when change.FullDocument is null:
                 // Deleted since (updateLookup found nothing): its delete event comes next on this stream.
                 LogUpdateOfDeleted(logger, change.DocumentKey?.GetValue("_id", BsonNull.Value).ToString() ?? "?");
-                return Task.CompletedTask;
+                return null;
             case ChangeStreamOperationType.Update when !OrderDocumentMapper.TouchesKitchenFields(UpdatedPaths(change.UpdateDescription)):
                 // A courier's position or a payment status: nothing the kitchen cooks by.
-                return Task.CompletedTask;
+                return null;
             default:
                 // An update's document is the order as it is now (updateLookup), which may already include later
                 // changes; each of those comes with its own, newer revision, so the kitchen ends at the latest state.
-                return relay.RelayAsync(change.FullDocument, changedAt, revision, cancellationToken);
+                return OrderRelay.Prepare(change.FullDocument, changedAt, revision);
         }
     }
 

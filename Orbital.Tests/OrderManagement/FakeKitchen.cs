@@ -11,10 +11,13 @@ namespace Orbital.Tests.OrderManagement;
 /// </summary>
 internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
 {
-    private readonly ConcurrentDictionary<string, DateTime> _stored = new();
+    private readonly ConcurrentDictionary<string, (DateTime At, long Sequence)> _stored = new();
+    private long _sequence;
     private readonly ConcurrentQueue<OrderRequest> _calls = new();
     private readonly ConcurrentQueue<OrderCancellation> _cancellations = new();
     private int _stateCalls;
+    private int _batchCalls;
+    private int _largestBatch;
 
     /// <summary>Decides the answer to each call; null answers normally. Throw an <see cref="RpcException"/> to fail it.</summary>
     public Func<OrderRequest, Task>? Before { get; set; }
@@ -25,18 +28,92 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
     public IReadOnlyList<OrderCancellation> Cancellations => [.. _cancellations];
 
     /// <summary>Order ids in the order they were first stored.</summary>
-    public IReadOnlyList<string> Stored => [.. _stored.OrderBy(s => s.Value).Select(s => s.Key)];
+    public IReadOnlyList<string> Stored => [.. _stored.OrderBy(s => s.Value.Sequence).Select(s => s.Key)];
 
     public int CallsFor(string orderId) => _calls.Count(c => c.OrderId == orderId);
 
     /// <summary>When <paramref name="orderId"/> was first acknowledged.</summary>
-    public DateTime StoredAt(string orderId) => _stored[orderId];
+    public DateTime StoredAt(string orderId) => _stored[orderId].At;
 
     public override AsyncUnaryCall<OrderAck> SubmitOrderAsync(OrderRequest request, CallOptions options)
     {
         _calls.Enqueue(request.Clone());
         var response = AnswerAsync(request, options.CancellationToken);
         return new AsyncUnaryCall<OrderAck>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    /// <summary>How long each call takes before it is answered, like a kitchen's transaction; none by default.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>How many <c>SubmitOrders</c> calls came, and the largest one.</summary>
+    public (int Calls, int LargestBatch) Batches => (_batchCalls, _largestBatch);
+
+    /// <summary>
+    /// Answers a batch as the kitchen would: every order in it goes through <see cref="Before"/> first, and a failure
+    /// there fails the whole call with nothing stored (one transaction); otherwise each item is answered on its own.
+    /// </summary>
+    public override AsyncUnaryCall<OrderBatchResult> SubmitOrdersAsync(OrderBatch request, CallOptions options)
+    {
+        Interlocked.Increment(ref _batchCalls);
+        lock (_cancellations)
+        {
+            _largestBatch = Math.Max(_largestBatch, request.Items.Count);
+        }
+
+        var response = AnswerBatchAsync(request, options.CancellationToken);
+        return new AsyncUnaryCall<OrderBatchResult>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    private async Task<OrderBatchResult> AnswerBatchAsync(OrderBatch batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, cancellationToken);
+        }
+
+        var refused = new Dictionary<int, RpcException>();
+        for (var i = 0; i < batch.Items.Count; i++)
+        {
+            if (batch.Items[i].ChangeCase != OrderBatchItem.ChangeOneofCase.Order)
+            {
+                continue;
+            }
+
+            _calls.Enqueue(batch.Items[i].Order.Clone());
+            try
+            {
+                await (Before?.Invoke(batch.Items[i].Order) ?? Task.CompletedTask);
+            }
+            catch (RpcException invalid) when (invalid.StatusCode == StatusCode.InvalidArgument)
+            {
+                // The kitchen answers an invalid item on its own; the rest of the batch goes on.
+                refused[i] = invalid;
+            }
+        }
+
+        var result = new OrderBatchResult();
+        for (var i = 0; i < batch.Items.Count; i++)
+        {
+            var item = batch.Items[i];
+            if (refused.TryGetValue(i, out var invalid))
+            {
+                var answer = new OrderBatchItemResult();
+                answer.Invalid.AddRange(Orbital.Contracts.Validation.OrderIntakeErrors.Reasons(invalid).Select(r => new FieldViolation { Field = r.Split(' ', 2)[0], Description = r.Split(' ', 2).ElementAtOrDefault(1) ?? string.Empty }));
+                result.Results.Add(answer);
+            }
+            else if (item.ChangeCase == OrderBatchItem.ChangeOneofCase.Order)
+            {
+                result.Results.Add(new OrderBatchItemResult { Ack = Store(item.Order.OrderId) });
+            }
+            else
+            {
+                _cancellations.Enqueue(item.Cancellation.Clone());
+                result.Results.Add(new OrderBatchItemResult { Ack = new OrderAck { OrderId = item.Cancellation.OrderId, AcceptedAt = Timestamp.FromDateTime(DateTime.UtcNow) } });
+            }
+        }
+
+        return result;
     }
 
     public override AsyncUnaryCall<OrderAck> CancelOrderAsync(OrderCancellation request, CallOptions options)
@@ -80,9 +157,9 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
         var state = new IntakeState { OrderCount = _stored.Count };
         if (!_stored.IsEmpty)
         {
-            var latest = _stored.MaxBy(s => s.Value);
+            var latest = _stored.MaxBy(s => s.Value.Sequence);
             state.LatestOrderId = latest.Key;
-            state.LatestReceivedAt = Timestamp.FromDateTime(latest.Value);
+            state.LatestReceivedAt = Timestamp.FromDateTime(latest.Value.At);
         }
 
         return state;
@@ -96,8 +173,13 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
             await before(request);
         }
 
-        var now = DateTime.UtcNow;
-        var first = _stored.GetOrAdd(request.OrderId, now);
-        return new OrderAck { OrderId = request.OrderId, Duplicate = first != now, AcceptedAt = Timestamp.FromDateTime(first) };
+        return Store(request.OrderId);
+    }
+
+    private OrderAck Store(string orderId)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var first = _stored.GetOrAdd(orderId, _ => (DateTime.UtcNow, sequence));
+        return new OrderAck { OrderId = orderId, Duplicate = first.Sequence != sequence, AcceptedAt = Timestamp.FromDateTime(first.At) };
     }
 }

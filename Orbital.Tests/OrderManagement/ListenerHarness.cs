@@ -1,3 +1,4 @@
+using MongoDB.Driver;
 using Orbital.Tests.Infrastructure;
 using Orbital.Tests.MongoDB;
 
@@ -59,6 +60,24 @@ internal sealed class ListenerHarness : IDisposable
     public Task WaitForCheckpointAfterAsync(string orderId) => Eventually.HoldsAsync(
         async () => (await Platform.CheckpointAsync())?["savedAt"].ToUniversalTime() >= Kitchen.StoredAt(orderId).AddMilliseconds(-1), // BSON dates keep milliseconds
         $"the change of {orderId} is checkpointed");
+
+    /// <summary>The orders a listener resuming from the saved checkpoint would read again (none: everything before it is dealt with).</summary>
+    public async Task<List<string>> OrdersAfterCheckpointAsync()
+    {
+        var token = (await Platform.CheckpointAsync())!["resumeToken"].AsBsonDocument;
+        var options = new ChangeStreamOptions { ResumeAfter = token, MaxAwaitTime = TimeSpan.FromMilliseconds(200) };
+        using var stream = await Platform.Orders.WatchAsync(options, TestContext.Current.CancellationToken);
+        var orders = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < deadline && await stream.MoveNextAsync(TestContext.Current.CancellationToken))
+        {
+            orders.AddRange(stream.Current
+                .Where(c => c.OperationType == ChangeStreamOperationType.Insert)
+                .Select(c => c.FullDocument.GetValue("OtterOrderId", string.Empty).AsString));
+        }
+
+        return orders;
+    }
 
     public void Dispose() => Platform.Dispose();
 }

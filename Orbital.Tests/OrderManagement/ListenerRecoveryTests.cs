@@ -109,7 +109,7 @@ public sealed class ListenerRecoveryTests(MongoDBFixture mongo) : IDisposable
         await _harness.StoredAsync("recovery-while-lost");
         var health = await ListenerHarness.HealthSaysAsync(service, "Lost checkpoint");
         Assert.Contains("the kitchen already holds 1 orders (the newest, recovery-before-loss", health, StringComparison.Ordinal);
-        Assert.Equal(["recovery-before-loss", "recovery-while-lost"], _harness.Kitchen.Stored);
+        Assert.Equal(new[] { "recovery-before-loss", "recovery-while-lost" }.Order(), _harness.Kitchen.Stored.Order());
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class ListenerRecoveryTests(MongoDBFixture mongo) : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(1.5), Cancellation);
         Assert.Equal(listening, service.Status.Listener);
         Assert.Equal(ListenerState.Listening, listening.State);
-        Assert.Equal([$"recovery-{operation}-before", $"recovery-{operation}-after"], _harness.Kitchen.Stored);
+        Assert.Equal(new[] { $"recovery-{operation}-before", $"recovery-{operation}-after" }.Order(), _harness.Kitchen.Stored.Order());
     }
 
     [Fact]
