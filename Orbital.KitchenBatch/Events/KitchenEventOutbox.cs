@@ -37,9 +37,20 @@ public sealed class KitchenEventOutbox(KitchenDbContext db, KitchenEventSignal s
             return;
         }
 
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EventOrderLock})", cancellationToken);
-        db.Events.AddRange(_pending);
-        await db.SaveChangesAsync(cancellationToken);
+        // One round trip whatever the number of events: the lock, then every event in the order it was added.
+        var types = _pending.Select(e => e.Type).ToArray();
+        var stations = _pending.Select(e => e.Station).ToArray();
+        var payloads = _pending.Select(e => e.Payload).ToArray();
+        var occurredAt = _pending.Select(e => e.OccurredAt).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            SELECT pg_advisory_xact_lock({EventOrderLock});
+            INSERT INTO kitchen_events (type, station, payload, occurred_at)
+            SELECT e.type, e.station, e.payload::jsonb, e.occurred_at
+            FROM unnest({types}::varchar[], {stations}::varchar[], {payloads}::text[], {occurredAt}::timestamptz[]) WITH ORDINALITY AS e(type, station, payload, occurred_at, n)
+            ORDER BY e.n;
+            """,
+            cancellationToken);
         _pending.Clear();
     }
 

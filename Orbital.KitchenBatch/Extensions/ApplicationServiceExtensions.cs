@@ -35,6 +35,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddScoped<KitchenEventOutbox>();
         builder.Services.AddOptions<KitchenSurplusOptions>().BindConfiguration(KitchenSurplusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<OrderReadiness>();
+        builder.Services.AddScoped<NewOrderWriter>();
         builder.Services.AddScoped<KitchenOrderIntake>();
         builder.Services.AddScoped<BatchItemService>();
         builder.Services.AddScoped<KitchenQueries>();

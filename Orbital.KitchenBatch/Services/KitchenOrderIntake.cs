@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Data;
 using Orbital.KitchenBatch.Events;
@@ -26,6 +27,7 @@ namespace Orbital.KitchenBatch.Services;
 /// </remarks>
 public sealed class KitchenOrderIntake(
     KitchenDbContext db,
+    NewOrderWriter newOrders,
     KitchenEventOutbox events,
     OrderReadiness readiness,
     IOptions<KitchenSurplusOptions> surplus,
@@ -83,13 +85,15 @@ public sealed class KitchenOrderIntake(
             return null;
         }
 
+        // New orders stay off the change tracker: NewOrderWriter inserts them all at once.
+        var created = new List<KitchenOrder>();
         var applied = new List<AppliedChange>();
         foreach (var (index, change, orderId) in plan.Applied)
         {
             if (!orders.TryGetValue(orderId, out var order))
             {
                 order = NewOrder(change, orderId, now);
-                db.Orders.Add(order);
+                created.Add(order);
                 orders[orderId] = order;
             }
 
@@ -119,13 +123,15 @@ public sealed class KitchenOrderIntake(
         var ready = SetStatuses(applied, now);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await newOrders.InsertAsync(created, cancellationToken);
         }
-        catch (DbUpdateException ex) when (DatabaseFailures.IsUniqueViolation(ex, OrderIdIndex))
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OrderIdIndex)
         {
             // Another delivery created one of the orders first; look again and apply these as changes, if newer.
             return null;
         }
+
+        await db.SaveChangesAsync(cancellationToken);
 
         var mine = orders.Values.Select(o => o.Id).ToHashSet();
         var others = assigned.Select(a => a.Line.KitchenOrderId).Where(id => !mine.Contains(id)).Distinct().Order().ToArray();
