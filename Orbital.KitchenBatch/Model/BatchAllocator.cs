@@ -76,6 +76,16 @@ public static class BatchAllocator
         var freed = keepsFood ? released : 0;
         item.OpenQuantity += line.OpenQuantity - openBefore;
         item.InProgressQuantity = Math.Min(item.InProgressQuantity, item.OpenQuantity);
+        if (item.OpenQuantity == 0)
+        {
+            item.OldestOpenPlacedAt = null;
+        }
+        else if (line.OpenQuantity > openBefore && (item.OldestOpenPlacedAt is null || line.PlacedAt < item.OldestOpenPlacedAt))
+        {
+            // Less open demand may leave an older line as the oldest; only the lines can say (the caller asks them).
+            item.OldestOpenPlacedAt = line.PlacedAt;
+        }
+
         if (freed > 0)
         {
             item.SurplusQuantity += freed;

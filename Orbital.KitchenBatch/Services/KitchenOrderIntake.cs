@@ -20,7 +20,8 @@ namespace Orbital.KitchenBatch.Services;
 /// </summary>
 /// <remarks>
 /// A batch costs the same few round trips whatever its size: one look, one upsert locking every batch item it
-/// touches, one lock of the orders it changes, one save, one refresh, the events, the commit. Locks are taken in one
+/// touches, one lock of the orders it changes, the new orders and lines in two statements, one save of what else
+/// changed, the events and the commit (and a query or two when surplus or removed demand is involved). Locks are taken in one
 /// order everywhere: batch items (by key), then orders (by id); completions take one batch item, then the orders they
 /// finish, so the two never wait on each other in a circle. The unique index on the order id, not the look before
 /// it, decides whether an order is new.
@@ -141,7 +142,10 @@ public sealed class KitchenOrderIntake(
             otherOrders[order.Id] = order;
         }
 
-        var after = await RefreshAsync([.. batches.ById.Keys], cancellationToken);
+        var refreshed = batches.OldestOpenUnknown.Count == 0
+            ? []
+            : (await RefreshAsync([.. batches.OldestOpenUnknown.Select(b => b.Id)], cancellationToken)).ToDictionary(b => b.Id);
+        var after = batches.ById.Values.Select(b => refreshed.GetValueOrDefault(b.Id, b)).ToList();
         AddEvents(applied, batches, after, assigned, otherOrders, [.. ready, .. othersReady], now);
         await events.WriteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -267,6 +271,9 @@ public sealed class KitchenOrderIntake(
                 .ToListAsync(cancellationToken);
             var own = orders.SelectMany(o => o.Lines).Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
             assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.OldestFirst([.. others, .. own])], now));
+
+            // Every open line was in hand: the oldest open one is known again.
+            batches.OldestOpenUnknown.Remove(batch);
         }
 
         return assigned;
@@ -304,7 +311,7 @@ public sealed class KitchenOrderIntake(
         return ready;
     }
 
-    /// <summary>The batch items as committed, with the oldest open line of each computed again.</summary>
+    /// <summary>The batch items as saved, with the oldest open line of each computed again from the lines.</summary>
     private async Task<List<BatchItem>> RefreshAsync(long[] ids, CancellationToken cancellationToken)
         => await db.BatchItems.FromSql($"""
                 UPDATE batch_items b

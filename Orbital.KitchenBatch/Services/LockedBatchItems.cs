@@ -17,6 +17,12 @@ internal sealed class LockedBatchItems
         Before[item.Id] = Quantities.Of(item);
     }
 
+    /// <summary>
+    /// The batch items that lost open demand to a change and still have some: which of their lines is the oldest
+    /// open one now, only the lines can say.
+    /// </summary>
+    public HashSet<BatchItem> OldestOpenUnknown { get; } = [];
+
     public BatchItem For(BatchKey key) => ByKey[key.Identity];
 
     /// <summary>The batch items whose quantities moved, as they are now.</summary>

@@ -30,7 +30,7 @@ internal static class OrderLineDiff
             var current = batches.ById[line.BatchItemId];
             if (!remaining.Remove(line.LineId, out var target) || batches.For(target.Key) != current)
             {
-                changes.Add(Change(line, current, 0, keepsFood, now));
+                changes.Add(Change(line, current, 0, keepsFood, batches, now));
                 order.Lines.Remove(line);
                 remove(line);
                 if (target is not null)
@@ -43,7 +43,7 @@ internal static class OrderLineDiff
 
             if (line.Quantity != target.Quantity)
             {
-                changes.Add(Change(line, current, target.Quantity, keepsFood, now));
+                changes.Add(Change(line, current, target.Quantity, keepsFood, batches, now));
             }
 
             line.Note = target.Note;
@@ -72,13 +72,19 @@ internal static class OrderLineDiff
             BatchItemId = batch.Id,
         };
         order.Lines.Add(line);
-        return Change(line, batch, target.Quantity, keepsFood: true, now);
+        return Change(line, batch, target.Quantity, keepsFood: true, batches, now);
     }
 
-    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, DateTimeOffset now)
+    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, LockedBatchItems batches, DateTimeOffset now)
     {
         var from = line.Quantity;
+        var openBefore = line.OpenQuantity;
         var freed = BatchAllocator.ChangeQuantity(batch, line, quantity, keepsFood, now);
+        if (line.OpenQuantity < openBefore && batch.OpenQuantity > 0)
+        {
+            batches.OldestOpenUnknown.Add(batch);
+        }
+
         return new LineChangePayload(line.LineId, line.Station, line.ItemName, line.Modifiers, from, quantity, freed);
     }
 }

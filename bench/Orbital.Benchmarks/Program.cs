@@ -4,6 +4,7 @@ using Orbital.Benchmarks.Chaos;
 
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- [payload] [pipeline] [--orders N]
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- backlog [--orders N]
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- intake
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- chaos [--orders N] [--rate R] [--short] [--report FILE]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
@@ -35,11 +36,18 @@ if (args.Contains("backlog"))
     return 0;
 }
 
+if (args.Contains("intake"))
+{
+    Console.WriteLine(MachineInfo.Describe());
+    Console.WriteLine(await IntakeBenchmark.RunAsync());
+    return 0;
+}
+
 var runPayload = args.Length == 0 || args.Contains("payload");
 var runPipeline = args.Length == 0 || args.Contains("pipeline");
 if (args.Length > 0 && !runPayload && !runPipeline)
 {
-    Console.Error.WriteLine("usage: [payload] [pipeline] [--orders N] | backlog [--orders N] | chaos [--orders N] [--rate R] [--short] [--report FILE]");
+    Console.Error.WriteLine("usage: [payload] [pipeline] [--orders N] | backlog [--orders N] | intake | chaos [--orders N] [--rate R] [--short] [--report FILE]");
     return 2;
 }
 

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using Aspire.Hosting.Testing;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Npgsql;
+using Orbital.Contracts.Orders;
+using Orbital.Tests.Infrastructure;
+
+namespace Orbital.Benchmarks;
+
+/// <summary>
+/// The kitchen's intake against what its PostgreSQL server can do at all: 32 callers submit orders to the kitchen
+/// over gRPC (one order per call, then batches), and pgbench runs the equivalent transaction (an order row with a
+/// unique key, two lines, a batch item upsert, an event) with 32 clients on the same server, in the same run.
+/// Every order has two lines of one of 40 items, so both contend for the same batch item rows the same way.
+/// </summary>
+internal static class IntakeBenchmark
+{
+    private const int Callers = 32;
+    private const int Items = 40;
+    private const int BatchSize = 20;
+    private static readonly TimeSpan s_duration = TimeSpan.FromSeconds(20);
+
+    private const string PgbenchSchema = """
+        DROP SCHEMA IF EXISTS pgbench_orbital CASCADE;
+        CREATE SCHEMA pgbench_orbital;
+        CREATE TABLE pgbench_orbital.orders (id bigserial PRIMARY KEY, order_id varchar(128) NOT NULL UNIQUE, brand varchar(200) NOT NULL,
+            placed_at timestamptz NOT NULL, received_at timestamptz NOT NULL, status varchar(16) NOT NULL);
+        CREATE TABLE pgbench_orbital.order_lines (id bigserial PRIMARY KEY, kitchen_order_id bigint NOT NULL REFERENCES pgbench_orbital.orders (id),
+            line_id varchar(128) NOT NULL, item_name varchar(200) NOT NULL, quantity int NOT NULL, UNIQUE (kitchen_order_id, line_id));
+        CREATE TABLE pgbench_orbital.batch_items (id bigserial PRIMARY KEY, station varchar(200) NOT NULL, item_name varchar(200) NOT NULL,
+            open_quantity int NOT NULL, UNIQUE (station, item_name));
+        CREATE TABLE pgbench_orbital.events (id bigserial PRIMARY KEY, type varchar(32) NOT NULL, payload jsonb NOT NULL, occurred_at timestamptz NOT NULL);
+        """;
+
+    private const string PgbenchScript = """
+        \set k random(1, 40)
+        BEGIN;
+        INSERT INTO pgbench_orbital.orders (order_id, brand, placed_at, received_at, status)
+            VALUES (md5(random()::text || clock_timestamp()::text), 'Bench', now(), now(), 'Open') RETURNING id \gset
+        INSERT INTO pgbench_orbital.order_lines (kitchen_order_id, line_id, item_name, quantity)
+            VALUES (:id, 'a', 'Item ' || :k, 1), (:id, 'b', 'Item ' || :k, 1);
+        INSERT INTO pgbench_orbital.batch_items (station, item_name, open_quantity) VALUES ('Intake Grill', 'Item ' || :k, 2)
+            ON CONFLICT (station, item_name) DO UPDATE SET open_quantity = pgbench_orbital.batch_items.open_quantity + 2;
+        INSERT INTO pgbench_orbital.events (type, payload, occurred_at) VALUES ('order.received', '{"items": 2}', now());
+        COMMIT;
+        """;
+
+    public static async Task<string> RunAsync()
+    {
+        await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false };
+        await app.InitializeAsync();
+        var connectionString = (await app.App.GetConnectionStringAsync("kitchen"))!;
+        var kitchen = Kitchen(app.GetEndpoint("kitchen-batch", "grpc"), await app.ParameterValueAsync("kitchen-intake-key"));
+
+        // The order service would compete for the kitchen; only the benchmark's callers submit.
+        await app.StopResourceAsync("order-management");
+        await SubmitForAsync(kitchen, TimeSpan.FromSeconds(5), batch: 1, "warm");
+
+        var pgbench = await PgbenchAsync(connectionString);
+        var single = await SubmitForAsync(kitchen, s_duration, batch: 1, "single");
+        var batched = await SubmitForAsync(kitchen, s_duration, batch: BatchSize, "batched");
+
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            ## Kitchen intake against PostgreSQL itself
+
+            {Callers} concurrent callers for {s_duration.TotalSeconds:0} s each, on the kitchen's gRPC endpoint (Release build, started by the
+            AppHost; the order service stopped), and pgbench with {Callers} clients for {s_duration.TotalSeconds:0} s running the equivalent
+            transaction on the same PostgreSQL server in the same run: an order row with a unique key, two lines, a batch
+            item upsert and an event. Orders have two lines of one of {Items} items, in both.
+
+            | what | orders/s | ÷ pgbench |
+            |---|---:|---:|
+            | pgbench, the equivalent transaction | {pgbench:N0} | 1.00 |
+            | kitchen, `SubmitOrder` (one order per call and transaction) | {single:N0} | {single / pgbench:0.00} |
+            | kitchen, `SubmitOrders` ({BatchSize} orders per call and transaction) | {batched:N0} | {batched / pgbench:0.00} |
+            """);
+    }
+
+    private static OrderIntake.OrderIntakeClient Kitchen(Uri address, string intakeKey)
+    {
+        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", $"Bearer {intakeKey}");
+            return Task.CompletedTask;
+        });
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+        return new OrderIntake.OrderIntakeClient(channel);
+    }
+
+    /// <returns>Orders stored per second.</returns>
+    private static async Task<double> SubmitForAsync(OrderIntake.OrderIntakeClient kitchen, TimeSpan duration, int batch, string run)
+    {
+        var stored = 0L;
+        var clock = Stopwatch.StartNew();
+        var callers = Enumerable.Range(0, Callers).Select(caller => Task.Run(async () =>
+        {
+            var random = new Random(caller);
+            for (var call = 0; clock.Elapsed < duration; call++)
+            {
+                var requests = Enumerable.Range(0, batch).Select(i => Order($"{run}-{caller}-{call}-{i}", random.Next(1, Items + 1))).ToList();
+                if (batch == 1)
+                {
+                    await kitchen.SubmitOrderAsync(requests[0]);
+                }
+                else
+                {
+                    var orders = new OrderBatch();
+                    orders.Items.AddRange(requests.Select(r => new OrderBatchItem { Order = r }));
+                    await kitchen.SubmitOrdersAsync(orders);
+                }
+
+                Interlocked.Add(ref stored, batch);
+            }
+        })).ToList();
+        await Task.WhenAll(callers);
+        return stored / clock.Elapsed.TotalSeconds;
+    }
+
+    private static OrderRequest Order(string orderId, int item)
+    {
+        var station = new StationOrder { Station = "Intake Grill" };
+        station.Items.Add(new OrderItem { LineId = "a", Name = $"Item {item}", Quantity = 1 });
+        station.Items.Add(new OrderItem { LineId = "b", Name = $"Item {item}", Quantity = 1 });
+        var request = new OrderRequest { OrderId = orderId, Brand = "Bench", PlacedAt = Timestamp.FromDateTime(DateTime.UtcNow), Revision = 1 };
+        request.Stations.Add(station);
+        return request;
+    }
+
+    /// <returns>Transactions per second, as pgbench reports them.</returns>
+    private static async Task<double> PgbenchAsync(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(PgbenchSchema, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var script = Path.Combine(Path.GetTempPath(), $"orbital-pgbench-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(script, PgbenchScript);
+        try
+        {
+            var start = new ProcessStartInfo("pgbench")
+            {
+                ArgumentList =
+                {
+                    "-n", "-c", Callers.ToString(CultureInfo.InvariantCulture), "-j", "2",
+                    "-T", s_duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "-f", script,
+                    "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!,
+                },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["PGPASSWORD"] = builder.Password;
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("tps = ", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"pgbench said no tps (exit {process.ExitCode}): {output} {errors}");
+            return double.Parse(line["tps = ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+}
