@@ -22,11 +22,12 @@ public static class KitchenEventsApi
             .RequireAuthorization()
             .WithName("StreamKitchenEvents")
             .WithSummary("Streams kitchen events as server-sent events, optionally for one station, replaying from Last-Event-ID.")
-            .WithTags("Events");
+            .WithTags("Events")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return app;
     }
 
-    public static Results<ServerSentEventsResult<string>, ProblemHttpResult> StreamEvents(
+    public static Results<EventStreamResult, ProblemHttpResult> StreamEvents(
         HttpContext context,
         ClaimsPrincipal user,
         [FromQuery] string? station,
@@ -80,6 +81,6 @@ public static class KitchenEventsApi
         // Proxies such as nginx would otherwise hold events back to fill their buffers.
         context.Response.Headers["X-Accel-Buffering"] = "no";
         var revoked = caller.DeviceId is { } device ? devices.Revoked(device) : CancellationToken.None;
-        return TypedResults.ServerSentEvents(feed.ReadAsync(forStation, after, context.Abort, revoked, context.RequestAborted));
+        return new EventStreamResult(feed.ReadAsync(forStation, after, context.Abort, revoked, context.RequestAborted));
     }
 }

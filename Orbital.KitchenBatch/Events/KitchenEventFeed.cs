@@ -1,11 +1,7 @@
-using System.Globalization;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Orbital.KitchenBatch.Data;
-using Orbital.KitchenBatch.Events.Payloads;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Services;
 
@@ -36,7 +32,7 @@ public sealed partial class KitchenEventFeed(
     /// <param name="cutOff">Aborts the screen's connection when it falls too far behind.</param>
     /// <param name="revoked">Cancelled when the screen's device is revoked: the stream ends.</param>
     /// <param name="aborted">The screen went away.</param>
-    public async IAsyncEnumerable<SseItem<string>> ReadAsync(string? station, long? lastEventId, Action cutOff, CancellationToken revoked, [EnumeratorCancellation] CancellationToken aborted)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string? station, long? lastEventId, Action cutOff, CancellationToken revoked, [EnumeratorCancellation] CancellationToken aborted)
     {
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, revoked);
         await using var items = Items(station, lastEventId, cutOff, ending.Token).GetAsyncEnumerator(ending.Token);
@@ -65,7 +61,7 @@ public sealed partial class KitchenEventFeed(
         }
     }
 
-    private async IAsyncEnumerable<SseItem<string>> Items(string? station, long? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> Items(string? station, long? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A screen without Last-Event-ID starts at "now", fixed before the response starts: a client that has the
         // headers sees every event committed after that. (While the schema is not ready, nothing is committed.)
@@ -138,8 +134,14 @@ public sealed partial class KitchenEventFeed(
     }
 
     /// <summary>The next live event; none when the heartbeat interval passed quietly; closed when the feed ended.</summary>
-    private async Task<(KitchenEvent? Event, bool Closed)> NextAsync(KitchenEventSubscription subscription, CancellationToken cancellationToken)
+    private async ValueTask<(KitchenEvent? Event, bool Closed)> NextAsync(KitchenEventSubscription subscription, CancellationToken cancellationToken)
     {
+        // A burst is read without waiting (or arming a timer) per event: the writer then sends it in one piece.
+        if (subscription.Events.TryRead(out var ready))
+        {
+            return (ready, false);
+        }
+
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         quiet.CancelAfter(_options.HeartbeatInterval);
         try
@@ -174,18 +176,12 @@ public sealed partial class KitchenEventFeed(
         }
     }
 
-    private static SseItem<string> ToItem(KitchenEvent kitchenEvent)
-        => new(kitchenEvent.Payload, kitchenEvent.Type) { EventId = kitchenEvent.Id.ToString(CultureInfo.InvariantCulture) };
+    private static ReadOnlyMemory<byte> ToItem(KitchenEvent kitchenEvent) => EventFrames.For(kitchenEvent);
 
-    private SseItem<string> Heartbeat(TimeSpan? reconnect)
-        => new(JsonSerializer.Serialize(new HeartbeatPayload(time.GetUtcNow()), KitchenJson.Options), KitchenEventTypes.Heartbeat) { ReconnectionInterval = reconnect };
+    private ReadOnlyMemory<byte> Heartbeat(TimeSpan? reconnect) => EventFrames.Heartbeat(time.GetUtcNow(), reconnect);
 
     /// <summary>Carries the newest id as its own, so a browser's next reconnect resumes from there.</summary>
-    private static SseItem<string> Reset(long lastEventId, string reason)
-        => new(JsonSerializer.Serialize(new ResetPayload(lastEventId, reason), KitchenJson.Options), KitchenEventTypes.Reset)
-        {
-            EventId = lastEventId.ToString(CultureInfo.InvariantCulture),
-        };
+    private static ReadOnlyMemory<byte> Reset(long lastEventId, string reason) => EventFrames.Reset(lastEventId, reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A screen's event stream ended: the kitchen database is unavailable; the screen reconnects and replays")]
     private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception);

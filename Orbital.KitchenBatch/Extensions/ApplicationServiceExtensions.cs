@@ -16,9 +16,13 @@ public static class ApplicationServiceExtensions
     {
         builder.AddNpgsqlDbContext<KitchenDbContext>(
             "kitchen",
-            // Writes run in explicit transactions and failures surface as UNAVAILABLE / 503 to callers that
-            // retry; an execution strategy retrying underneath them would only double the waiting.
-            settings => settings.DisableRetry = true,
+            settings =>
+            {
+                // Writes run in explicit transactions and failures surface as UNAVAILABLE / 503 to callers that
+                // retry; an execution strategy retrying underneath them would only double the waiting.
+                settings.DisableRetry = true;
+                settings.ConnectionString = WithPoolLimit(settings.ConnectionString);
+            },
             options => options.UseSnakeCaseNamingConvention());
 
         builder.Services.AddSingleton<KitchenSchemaState>();
@@ -72,5 +76,26 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOpenApi();
 
         return builder;
+    }
+
+    /// <summary>
+    /// Hundreds of screens reconnecting at once each read their replay from the database; past a pool of this size
+    /// they wait their turn for a connection (briefly) instead of exhausting the server's own connection limit
+    /// (100 by default), which would refuse everyone, intake included. A connection string that sets its own wins.
+    /// </summary>
+    private static string? WithPoolLimit(string? connectionString)
+    {
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            return connectionString;
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = 40;
+        }
+
+        return builder.ConnectionString;
     }
 }

@@ -5,6 +5,7 @@ using Orbital.Benchmarks.Chaos;
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- [payload] [pipeline] [--orders N]
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- backlog [--orders N]
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- intake
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- screens [--screens N] [--rate R] [--seconds S]
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- chaos [--orders N] [--rate R] [--short] [--report FILE]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
@@ -36,6 +37,16 @@ if (args.Contains("backlog"))
     return 0;
 }
 
+if (args.Contains("screens"))
+{
+    Console.WriteLine(MachineInfo.Describe());
+    Console.WriteLine(await ScreensBenchmark.RunAsync(
+        int.Parse(Option("--screens") ?? "500", CultureInfo.InvariantCulture),
+        int.Parse(Option("--rate") ?? "200", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "20", CultureInfo.InvariantCulture))));
+    return 0;
+}
+
 if (args.Contains("intake"))
 {
     Console.WriteLine(MachineInfo.Describe());
@@ -47,7 +58,7 @@ var runPayload = args.Length == 0 || args.Contains("payload");
 var runPipeline = args.Length == 0 || args.Contains("pipeline");
 if (args.Length > 0 && !runPayload && !runPipeline)
 {
-    Console.Error.WriteLine("usage: [payload] [pipeline] [--orders N] | backlog [--orders N] | intake | chaos [--orders N] [--rate R] [--short] [--report FILE]");
+    Console.Error.WriteLine("usage: [payload] [pipeline] [--orders N] | backlog [--orders N] | intake | screens [--screens N] [--rate R] [--seconds S] | chaos [--orders N] [--rate R] [--short] [--report FILE]");
     return 2;
 }
 
