@@ -69,9 +69,13 @@ public sealed class OrderListenerOptions
     [Range(1, Orbital.Contracts.Validation.OrderLimits.MaxBatchItems)]
     public int BatchSize { get; set; } = 250;
 
-    /// <summary>How many <c>SubmitOrders</c> calls may be under way at once.</summary>
+    /// <summary>
+    /// How many <c>SubmitOrders</c> calls may be under way at once. One is fastest when the kitchen is near: its
+    /// transactions would wait on each other's batch item locks anyway, and while a call is under way the next batch
+    /// gathers (measured in docs/benchmarks.md). More help a kitchen far away, whose calls spend their time travelling.
+    /// </summary>
     [Range(1, 64)]
-    public int BatchesInFlight { get; set; } = 4;
+    public int BatchesInFlight { get; set; } = 1;
 
     /// <summary>
     /// Checkpoint writes are coalesced: the newest dealt-with position is saved once this many changes are behind

@@ -76,10 +76,10 @@ public sealed partial class KitchenOrderForwarder(
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
             {
                 var delay = retry.NextDelay();
-                var name = changes.Count == 1 ? first.Name : $"{first.Name} and {changes.Count - 1} more";
-                status.Hold(name, first.DocumentKey, HoldReason.KitchenUnavailable, $"the kitchen answered {ex.StatusCode} ({ex.Status.Detail})", retry.Failures, delay);
+                var others = changes.Count == 1 ? string.Empty : $"; {changes.Count - 1} more wait in the same batch";
+                status.Hold(first.Name, first.DocumentKey, HoldReason.KitchenUnavailable, $"the kitchen answered {ex.StatusCode} ({ex.Status.Detail}){others}", retry.Failures, delay);
                 metrics.ForwardRetry(ex.StatusCode.ToString());
-                LogKitchenUnavailable(logger, name, ex.StatusCode, delay.TotalSeconds, ex.Status.Detail);
+                LogKitchenUnavailable(logger, first.Name, ex.StatusCode, delay.TotalSeconds, ex.Status.Detail + others);
                 await retry.WaitAsync(delay, cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
             }

@@ -48,6 +48,12 @@ public sealed class OrbitalAppFixture : DistributedAppFixture
     /// <summary>Whether retry waits are shortened (tests); false runs the services with the production timings (chaos runs).</summary>
     public bool ShortRetries { get; init; } = true;
 
+    /// <summary>
+    /// Whether clients reach the kitchen's HTTP endpoint directly rather than through the orchestrator's development
+    /// proxy (as screens do when deployed); for benchmarks that should not measure the proxy.
+    /// </summary>
+    public bool KitchenHttpUnproxied { get; init; }
+
     /// <summary>Whether the resources' console output is also logged by this process (it is always kept in files).</summary>
     public bool ResourceLogsOnConsole { get; init; } = true;
 
@@ -57,6 +63,12 @@ public sealed class OrbitalAppFixture : DistributedAppFixture
         if (!ResourceLogsOnConsole)
         {
             builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        }
+
+        if (KitchenHttpUnproxied)
+        {
+            builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "kitchen-batch"))
+                .WithEndpoint("http", endpoint => endpoint.IsProxied = false);
         }
 
         if (!ShortRetries)

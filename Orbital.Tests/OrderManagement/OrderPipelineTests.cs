@@ -43,7 +43,7 @@ public sealed class OrderPipelineTests(MongoDBFixture mongo) : IDisposable
     {
         var release = new TaskCompletionSource();
         Kitchen.Before = request => request.OrderId == "pipeline-slow" ? release.Task : Task.CompletedTask;
-        await using var service = await _harness.StartAsync();
+        await using var service = await _harness.StartAsync(("OrderListener:BatchesInFlight", "4"));
 
         await Platform.InsertAsync(Orders.Document("pipeline-slow"));
         await Eventually.HoldsAsync(() => Task.FromResult(Kitchen.CallsFor("pipeline-slow") == 1), "the slow order is on its way");
