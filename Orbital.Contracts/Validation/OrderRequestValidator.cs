@@ -101,9 +101,13 @@ public static class OrderRequestValidator
 
     private static void ValidateItem(List<OrderFieldError> errors, string path, OrderItem item, HashSet<string> lineIds)
     {
-        if (RequireText(errors, $"{path}.line_id", item.LineId, OrderLimits.MaxIdLength) && !lineIds.Add(item.LineId))
+        if (item.LineUuid.Length is not (0 or 16) || (item.LineUuid.Length == 16 && item.LineId.Length > 0))
         {
-            errors.Add(new($"{path}.line_id", $"'{item.LineId}' is used by another line of this order"));
+            errors.Add(new($"{path}.line_uuid", "must be 16 bytes, and then line_id empty"));
+        }
+        else if (RequireText(errors, $"{path}.line_id", item.LineKey(), OrderLimits.MaxIdLength) && !lineIds.Add(item.LineKey()))
+        {
+            errors.Add(new($"{path}.line_id", $"'{item.LineKey()}' is used by another line of this order"));
         }
 
         RequireText(errors, $"{path}.name", item.Name, OrderLimits.MaxNameLength);

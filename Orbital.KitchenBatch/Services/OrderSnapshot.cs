@@ -1,4 +1,5 @@
 using Orbital.Contracts.Orders;
+using Orbital.Contracts.Validation;
 using Orbital.KitchenBatch.Model;
 
 namespace Orbital.KitchenBatch.Services;
@@ -56,7 +57,7 @@ internal sealed record LineSnapshot(string LineId, string Station, string ItemNa
 
     /// <summary>The lines an order's state asks for.</summary>
     public static List<LineSnapshot> Of(OrderRequest state)
-        => [.. state.Stations.SelectMany(s => s.Items.Select(i => new LineSnapshot(i.LineId, s.Station, i.Name, [.. i.Modifiers], string.IsNullOrEmpty(i.Note) ? null : i.Note, i.Quantity)))];
+        => [.. state.Stations.SelectMany(s => s.Items.Select(i => new LineSnapshot(i.LineKey(), s.Station, i.Name, [.. i.Modifiers], string.IsNullOrEmpty(i.Note) ? null : i.Note, i.Quantity)))];
 
     public bool SameAs(LineSnapshot other)
         => LineId == other.LineId && Station == other.Station && ItemName == other.ItemName && Note == other.Note

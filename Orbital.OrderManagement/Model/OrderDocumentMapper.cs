@@ -136,12 +136,13 @@ public static class OrderDocumentMapper
 
         var result = new OrderItem
         {
-            // The platform's own line id when it has one: an update of the order will name it.
-            LineId = Text(item, "Id", $"{path}.Id", reasons, required: false) ?? defaultLineId,
             Name = Text(item, "Name", $"{path}.Name", reasons, required: true) ?? string.Empty,
             Quantity = Quantity(item, $"{path}.Quantity", reasons),
             Note = Text(item, "Note", $"{path}.Note", reasons, required: false) ?? string.Empty,
         };
+
+        // The platform's own line id when it has one: an update of the order will name it.
+        result.SetLineKey(Text(item, "Id", $"{path}.Id", reasons, required: false) ?? defaultLineId);
 
         if (item.TryGetValue("Modifiers", out var modifiers) && !modifiers.IsBsonNull)
         {

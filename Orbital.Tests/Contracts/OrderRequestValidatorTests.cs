@@ -12,6 +12,36 @@ public sealed class OrderRequestValidatorTests
     public void A_valid_order_breaks_no_rule()
         => Assert.Empty(OrderRequestValidator.Validate(Orders.Request("valid")));
 
+    [Theory]
+    [InlineData("3f2504e0-4f89-11d3-9a0c-0305e82c3301", true)]
+    [InlineData("3F2504E0-4F89-11D3-9A0C-0305E82C3301", false)]
+    [InlineData("{3f2504e0-4f89-11d3-9a0c-0305e82c3301}", false)]
+    [InlineData("li-1", false)]
+    public void A_line_id_travels_as_16_bytes_only_when_it_reads_back_as_exactly_the_same_text(string lineId, bool compact)
+    {
+        var item = new OrderItem();
+
+        item.SetLineKey(lineId);
+
+        Assert.Equal(lineId, item.LineKey());
+        Assert.Equal(compact, item.LineUuid.Length == 16);
+        Assert.Equal(compact ? string.Empty : lineId, item.LineId);
+    }
+
+    [Fact]
+    public void A_line_id_used_twice_is_refused_whichever_way_each_travels_and_a_broken_uuid_is_refused()
+    {
+        const string Guid = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+        var twice = Orders.Request("line-twice", ("Grill Station", "Burger", 1), ("Grill Station", "Fries", 1));
+        twice.Stations[0].Items[0].SetLineKey(Guid);
+        twice.Stations[0].Items[1].LineId = Guid;
+        var broken = Orders.Request("line-broken");
+        broken.Stations[0].Items[0].LineUuid = Google.Protobuf.ByteString.CopyFrom(1, 2, 3);
+
+        Assert.Contains(OrderRequestValidator.Validate(twice), e => e.Message.Contains("is used by another line", StringComparison.Ordinal));
+        Assert.Contains(OrderRequestValidator.Validate(broken), e => e.Field == "stations[0].items[0].line_uuid");
+    }
+
     [Fact]
     public void Half_of_a_surrogate_pair_is_refused_and_a_whole_pair_is_kept()
     {
