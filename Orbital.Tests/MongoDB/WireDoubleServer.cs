@@ -1,4 +1,4 @@
-using Orbital.Tests.MongoWire;
+using Orbital.MongoEmulator;
 
 namespace Orbital.Tests.MongoDB;
 

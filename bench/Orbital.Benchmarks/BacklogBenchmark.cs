@@ -1,3 +1,4 @@
+using Orbital.MongoEmulator.Platform;
 using System.Diagnostics;
 using System.Globalization;
 using Orbital.Tests.Infrastructure;
@@ -11,7 +12,7 @@ namespace Orbital.Benchmarks;
 /// </summary>
 internal static class BacklogBenchmark
 {
-    public static async Task<string> RunAsync(int orders)
+    public static async Task<BenchmarkSection> RunAsync(int orders)
     {
         await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false };
         await app.InitializeAsync();
@@ -38,8 +39,8 @@ internal static class BacklogBenchmark
         var received = await WaitForAsync(app, [.. documents.Select(d => d["OtterOrderId"].AsString)], TimeSpan.FromMinutes(30));
         var first = received.Values.Min();
         var last = received.Values.Max();
-
-        return string.Create(CultureInfo.InvariantCulture, $"""
+        var throughput = orders / Math.Max(0.001, (last - first).TotalSeconds);
+        var markdown = string.Create(CultureInfo.InvariantCulture, $"""
             ## Backlog: {orders:N0} orders already in MongoDB, the whole path
 
             The order service was stopped, {orders:N0} orders written to MongoDB ({app.Mongo.Description}), and the order
@@ -49,13 +50,19 @@ internal static class BacklogBenchmark
             |---|---:|
             | from the order service's start to the last order in the kitchen | {(last - started).TotalSeconds:0.0} s |
             | from the first order in the kitchen to the last | {(last - first).TotalSeconds:0.0} s |
-            | **throughput** (first to last) | **{orders / Math.Max(0.001, (last - first).TotalSeconds):N0} orders/s** |
+            | **throughput** (first to last) | **{throughput:N0} orders/s** |
             | throughput including the service's start | {orders / (last - started).TotalSeconds:N0} orders/s |
             | peak working set, order service | {memory.PeakMiB("Orbital.OrderManagement"):N0} MB |
             | peak working set, kitchen | {memory.PeakMiB("Orbital.KitchenBatch"):N0} MB |
 
             Measured in {clock.Elapsed.TotalSeconds:0} s.
             """);
+        return new BenchmarkSection(markdown, new Dictionary<string, double>
+        {
+            ["ordersPerSecond"] = throughput,
+            ["orderServiceMb"] = memory.PeakMiB("Orbital.OrderManagement"),
+            ["kitchenMb"] = memory.PeakMiB("Orbital.KitchenBatch"),
+        });
     }
 
     private static async Task<Dictionary<string, DateTime>> WaitForAsync(OrbitalAppFixture app, List<string> ids, TimeSpan timeout)

@@ -21,6 +21,7 @@ internal static class IntakeBenchmark
     private const int Callers = 32;
     private const int Items = 40;
     private const int BatchSize = 20;
+    private const int LargeBatchSize = 100;
     private static readonly TimeSpan s_duration = TimeSpan.FromSeconds(20);
 
     private const string PgbenchSchema = """
@@ -48,7 +49,7 @@ internal static class IntakeBenchmark
         COMMIT;
         """;
 
-    public static async Task<string> RunAsync()
+    public static async Task<BenchmarkSection> RunAsync()
     {
         await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false };
         await app.InitializeAsync();
@@ -62,8 +63,9 @@ internal static class IntakeBenchmark
         var pgbench = await PgbenchAsync(connectionString);
         var single = await SubmitForAsync(kitchen, s_duration, batch: 1, "single");
         var batched = await SubmitForAsync(kitchen, s_duration, batch: BatchSize, "batched");
+        var large = await SubmitForAsync(kitchen, s_duration, batch: LargeBatchSize, "large");
 
-        return string.Create(CultureInfo.InvariantCulture, $"""
+        var markdown = string.Create(CultureInfo.InvariantCulture, $"""
             ## Kitchen intake against PostgreSQL itself
 
             {Callers} concurrent callers for {s_duration.TotalSeconds:0} s each, on the kitchen's gRPC endpoint (Release build, started by the
@@ -76,7 +78,15 @@ internal static class IntakeBenchmark
             | pgbench, the equivalent transaction | {pgbench:N0} | 1.00 |
             | kitchen, `SubmitOrder` (one order per call and transaction) | {single:N0} | {single / pgbench:0.00} |
             | kitchen, `SubmitOrders` ({BatchSize} orders per call and transaction) | {batched:N0} | {batched / pgbench:0.00} |
+            | kitchen, `SubmitOrders` ({LargeBatchSize} orders per call and transaction) | {large:N0} | {large / pgbench:0.00} |
             """);
+        return new BenchmarkSection(markdown, new Dictionary<string, double>
+        {
+            ["pgbench"] = pgbench,
+            ["single"] = single,
+            ["batched"] = batched,
+            ["large"] = large,
+        });
     }
 
     private static OrderIntake.OrderIntakeClient Kitchen(Uri address, string intakeKey)

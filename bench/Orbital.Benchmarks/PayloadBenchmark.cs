@@ -1,3 +1,4 @@
+using Orbital.MongoEmulator.Platform;
 using System.Globalization;
 using System.Text;
 using MongoDB.Bson;

@@ -1,3 +1,4 @@
+using Orbital.MongoEmulator.Platform;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -32,7 +33,7 @@ internal static class PipelineBenchmark
             ## Pipeline: MongoDB insert to kitchen commit
 
             MongoDB: {app.Mongo.Description}. PostgreSQL (local binaries) and both services ({Configuration} build) started
-            by the AppHost, everything on this one machine; the order service's listener forwards one order at a time.
+            by the AppHost, everything on this one machine.
 
             | load | orders | achieved | p50 | p90 | p99 | max |
             |---|---:|---:|---:|---:|---:|---:|

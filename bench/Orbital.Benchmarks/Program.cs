@@ -2,77 +2,81 @@ using System.Globalization;
 using Orbital.Benchmarks;
 using Orbital.Benchmarks.Chaos;
 
-// dotnet run -c Release --project bench/Orbital.Benchmarks -- [payload] [pipeline] [--orders N]
-// dotnet run -c Release --project bench/Orbital.Benchmarks -- backlog [--orders N]
-// dotnet run -c Release --project bench/Orbital.Benchmarks -- intake
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- [--report FILE]        every benchmark below, one report
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- payload | pipeline [--orders N]
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- backlog [--orders N] | intake
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- screens [--screens N] [--rate R] [--seconds S]
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- chaos [--orders N] [--rate R] [--short] [--report FILE]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+string[] verbs = ["payload", "pipeline", "backlog", "intake", "screens", "chaos"];
+string[] valueOptions = ["--report", "--orders", "--rate", "--screens", "--seconds"];
+var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !valueOptions.Contains(args[i - 1]))).ToList();
+var verb = positional.FirstOrDefault();
+if (positional.Count > 1 || (verb is not null && !verbs.Contains(verb)))
+{
+    Console.Error.WriteLine($"usage: [{string.Join(" | ", verbs)}] [--orders N] [--rate R] [--screens N] [--seconds S] [--short] [--report FILE]");
+    return 2;
+}
 
-if (args.Contains("chaos"))
+if (verb == "chaos")
 {
     var quick = args.Contains("--short");
     var settings = new ChaosSettings(
-        Orders: int.Parse(Option("--orders") ?? (quick ? "500" : "5000"), CultureInfo.InvariantCulture),
+        Orders: IntOption("--orders", quick ? 500 : 5000),
         OrdersPerSecond: double.Parse(Option("--rate") ?? (quick ? "4" : "25"), CultureInfo.InvariantCulture),
         Screens: 20,
         FaultInterval: TimeSpan.FromSeconds(15),
         Outage: TimeSpan.FromSeconds(10),
         OneOfEach: quick);
     var result = await new ChaosRun(settings).RunAsync();
-    var report = ChaosReport.Format(result, "dotnet run -c Release --project bench/Orbital.Benchmarks -- " + string.Join(' ', args));
-    Console.WriteLine(report);
-    if (Option("--report") is { } file)
+    var chaosReport = ChaosReport.Format(result, "dotnet run -c Release --project bench/Orbital.Benchmarks -- " + string.Join(' ', args));
+    Console.WriteLine(chaosReport);
+    if (Option("--report") is { } chaosFile)
     {
-        await File.WriteAllTextAsync(file, report);
+        await File.WriteAllTextAsync(chaosFile, chaosReport);
     }
 
     return result.Passed ? 0 : 1;
 }
 
-if (args.Contains("backlog"))
+var machine = MachineInfo.Describe();
+Console.WriteLine(machine);
+switch (verb)
 {
-    Console.WriteLine(MachineInfo.Describe());
-    Console.WriteLine(await BacklogBenchmark.RunAsync(int.Parse(Option("--orders") ?? "10000", CultureInfo.InvariantCulture)));
-    return 0;
+    case "payload":
+        Console.WriteLine(PayloadBenchmark.Run(documents: 10_000));
+        return 0;
+    case "pipeline":
+        Console.WriteLine(await PipelineBenchmark.RunAsync(IntOption("--orders", 2000)));
+        return 0;
+    case "backlog":
+        Console.WriteLine((await BacklogBenchmark.RunAsync(IntOption("--orders", 10_000))).Markdown);
+        return 0;
+    case "intake":
+        Console.WriteLine((await IntakeBenchmark.RunAsync()).Markdown);
+        return 0;
+    case "screens":
+        Console.WriteLine((await ScreensBenchmark.RunAsync(IntOption("--screens", 500), IntOption("--rate", 200), TimeSpan.FromSeconds(IntOption("--seconds", 20)))).Markdown);
+        return 0;
 }
 
-if (args.Contains("screens"))
-{
-    Console.WriteLine(MachineInfo.Describe());
-    Console.WriteLine(await ScreensBenchmark.RunAsync(
-        int.Parse(Option("--screens") ?? "500", CultureInfo.InvariantCulture),
-        int.Parse(Option("--rate") ?? "200", CultureInfo.InvariantCulture),
-        TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "20", CultureInfo.InvariantCulture))));
-    return 0;
-}
+// Everything, in one run, into one report.
+var payload = PayloadBenchmark.Run(documents: 10_000);
+Console.WriteLine(payload);
+var pipeline = await PipelineBenchmark.RunAsync(2000);
+Console.WriteLine(pipeline);
+var backlog = await BacklogBenchmark.RunAsync(10_000);
+Console.WriteLine(backlog.Markdown);
+var intake = await IntakeBenchmark.RunAsync();
+Console.WriteLine(intake.Markdown);
+var screens = await ScreensBenchmark.RunAsync(500, 200, TimeSpan.FromSeconds(20));
+Console.WriteLine(screens.Markdown);
 
-if (args.Contains("intake"))
+var report = BenchmarkReport.Format(machine, payload, pipeline, backlog, intake, screens);
+if (Option("--report") is { } file)
 {
-    Console.WriteLine(MachineInfo.Describe());
-    Console.WriteLine(await IntakeBenchmark.RunAsync());
-    return 0;
-}
-
-var runPayload = args.Length == 0 || args.Contains("payload");
-var runPipeline = args.Length == 0 || args.Contains("pipeline");
-if (args.Length > 0 && !runPayload && !runPipeline)
-{
-    Console.Error.WriteLine("usage: [payload] [pipeline] [--orders N] | backlog [--orders N] | intake | screens [--screens N] [--rate R] [--seconds S] | chaos [--orders N] [--rate R] [--short] [--report FILE]");
-    return 2;
-}
-
-var orders = int.Parse(Option("--orders") ?? "2000", CultureInfo.InvariantCulture);
-
-Console.WriteLine(MachineInfo.Describe());
-if (runPayload)
-{
-    Console.WriteLine(PayloadBenchmark.Run(documents: 10_000));
-}
-
-if (runPipeline)
-{
-    Console.WriteLine(await PipelineBenchmark.RunAsync(orders));
+    await File.WriteAllTextAsync(file, report);
 }
 
 return 0;

@@ -1,3 +1,4 @@
+using Orbital.MongoEmulator.Platform;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
