@@ -1,6 +1,6 @@
-using Orbital.MongoEmulator.Platform;
 using System.Diagnostics;
 using System.Globalization;
+using Orbital.MongoEmulator.Platform;
 using Orbital.Tests.Infrastructure;
 
 namespace Orbital.Benchmarks;

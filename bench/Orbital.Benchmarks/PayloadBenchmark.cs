@@ -1,8 +1,8 @@
-using Orbital.MongoEmulator.Platform;
 using System.Globalization;
 using System.Text;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
+using Orbital.MongoEmulator.Platform;
 using Orbital.OrderManagement.Model;
 
 namespace Orbital.Benchmarks;

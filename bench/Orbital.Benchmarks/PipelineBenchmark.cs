@@ -1,7 +1,7 @@
-using Orbital.MongoEmulator.Platform;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Orbital.MongoEmulator.Platform;
 using Orbital.Tests.Infrastructure;
 
 namespace Orbital.Benchmarks;

@@ -1,10 +1,10 @@
-using Orbital.MongoEmulator.Platform;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Orbital.MongoEmulator.Platform;
 using Orbital.Tests.Infrastructure;
 
 namespace Orbital.Benchmarks.Chaos;
