@@ -1,13 +1,16 @@
 using Orbital.AppHost.Hosting;
+using Orbital.AppHost.Simulation;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // What MongoDB and PostgreSQL are is decided here, once: with Docker they are containers, on our build
-// machines PostgreSQL runs from the local binaries, and a configured connection string always wins.
+// machines PostgreSQL runs from the local binaries (MongoDB from the in-memory emulator, for development), and a
+// configured connection string always wins.
 var machine = new HostMachine(builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]);
 var plan = HostingPlan.Resolve(builder.Configuration, builder.ExecutionContext.IsPublishMode, machine);
 
-var orders = builder.AddOrdersDatabase(plan.MongoDB, machine);
+// Orders to look at on a development machine: dashboard commands on the orders database, and a simulator.
+var orders = builder.AddOrdersDatabase(plan.MongoDB, machine)?.WithOrderSimulator();
 var kitchenDatabase = builder.AddKitchenDatabase(plan.PostgreSQL, machine);
 
 // The kitchen's secrets: generated once for development (kept in the AppHost's user secrets), asked for on deploy.

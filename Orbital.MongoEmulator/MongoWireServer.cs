@@ -82,8 +82,15 @@ public sealed class MongoWireServer : IAsyncDisposable
     /// </summary>
     public TimeSpan NoopInterval { get; }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         _listener.Stop();
         DropConnections();

@@ -41,6 +41,13 @@ public sealed record HostingPlan(DependencyHosting MongoDB, DependencyHosting Po
         Func<bool> hasLocalBinaries)
     {
         var configured = configuration.GetValue($"Orbital:{dependency}:Hosting", DependencyHosting.Auto);
+        if (configured == DependencyHosting.Emulator && (dependency != "MongoDB" || isPublishMode))
+        {
+            throw new InvalidOperationException(isPublishMode
+                ? $"Orbital:{dependency}:Hosting is Emulator, which is for development only: a deployment needs a real database."
+                : $"Orbital:{dependency}:Hosting is Emulator, but only MongoDB has an emulator.");
+        }
+
         if (configured != DependencyHosting.Auto)
         {
             return configured;
@@ -63,6 +70,12 @@ public sealed record HostingPlan(DependencyHosting MongoDB, DependencyHosting Po
             return DependencyHosting.Container;
         }
 
-        return hasLocalBinaries() ? DependencyHosting.Local : DependencyHosting.Missing;
+        if (hasLocalBinaries())
+        {
+            return DependencyHosting.Local;
+        }
+
+        // Last: the order flow can still be seen on a machine with nothing installed.
+        return dependency == "MongoDB" ? DependencyHosting.Emulator : DependencyHosting.Missing;
     }
 }

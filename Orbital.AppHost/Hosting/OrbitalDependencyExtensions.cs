@@ -33,6 +33,8 @@ public static class OrbitalDependencyExtensions
                 return AsConnectionString(builder, builder.AddLocalMongoDB("mongodb", mongod, dataDirectory).AddDatabase(Name, OrdersDatabaseName));
             case DependencyHosting.External:
                 return builder.AddConnectionString(Name);
+            case DependencyHosting.Emulator:
+                return AsConnectionString(builder, builder.AddMongoDBEmulator("mongodb").AddDatabase(Name, OrdersDatabaseName).WithStateOfParent());
             case DependencyHosting.Missing:
                 builder.AddMissingDependency(
                     "mongodb",
@@ -100,7 +102,13 @@ public static class OrbitalDependencyExtensions
         }
 
         service.WithReference(dependency);
-        return hosting is DependencyHosting.Container or DependencyHosting.Local ? service.WaitFor(dependency) : service;
+        if (hosting == DependencyHosting.Emulator)
+        {
+            // So that the service's health says what it reads from: an emulator that forgets everything.
+            service.WithEnvironment($"MongoDB__{dependency.Resource.Name}__Emulator", "true");
+        }
+
+        return hosting is DependencyHosting.Container or DependencyHosting.Local or DependencyHosting.Emulator ? service.WaitFor(dependency) : service;
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AsConnectionString<T>(IDistributedApplicationBuilder builder, IResourceBuilder<T> resource)

@@ -18,10 +18,10 @@ public sealed class MongoDBContainerResource(string name, ParameterResource user
 
     public ReferenceExpression MemberHost => ReferenceExpression.Create($"localhost:{ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
-    public ReferenceExpression ConnectionStringExpression => ((IMongoDBServerResource)this).BuildConnectionString(null);
+    public ReferenceExpression ConnectionStringExpression => ((IMongoDBServer)this).BuildConnectionString(null);
 
     /// <summary>As the interface's, with the root user's credentials (letters and digits only: nothing to escape).</summary>
-    ReferenceExpression IMongoDBServerResource.BuildConnectionString(string? databaseName) =>
+    ReferenceExpression IMongoDBServer.BuildConnectionString(string? databaseName) =>
         ReferenceExpression.Create(
             $"mongodb://{UserName}:{Password}@{PrimaryEndpoint.Property(EndpointProperty.Host)}:{PrimaryEndpoint.Property(EndpointProperty.Port)}/{databaseName ?? string.Empty}?directConnection=true&authSource=admin");
 }

@@ -11,5 +11,5 @@ public sealed class MongoDBExecutableResource(string name, string command, strin
 
     public ReferenceExpression MemberHost => ReferenceExpression.Create($"127.0.0.1:{PrimaryEndpoint.Property(EndpointProperty.TargetPort)}");
 
-    public ReferenceExpression ConnectionStringExpression => ((IMongoDBServerResource)this).BuildConnectionString(null);
+    public ReferenceExpression ConnectionStringExpression => ((IMongoDBServer)this).BuildConnectionString(null);
 }

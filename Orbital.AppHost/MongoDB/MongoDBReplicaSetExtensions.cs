@@ -82,7 +82,7 @@ public static class MongoDBReplicaSetExtensions
         this IResourceBuilder<TServer> builder,
         string name,
         string databaseName)
-        where TServer : IMongoDBServerResource
+        where TServer : IMongoDBServer
     {
         ArgumentNullException.ThrowIfNull(builder);
 

@@ -77,7 +77,7 @@ public static class MongoDBClientExtensions
         {
             builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
                 healthCheckName,
-                sp => new MongoDBHealthCheck(sp.GetRequiredService<IMongoClient>(), connectionName, settings.HealthCheckTimeout),
+                sp => new MongoDBHealthCheck(sp.GetRequiredService<IMongoClient>(), connectionName, settings.HealthCheckTimeout, settings.Emulator),
                 failureStatus: HealthStatus.Unhealthy,
                 tags: null));
         }

@@ -21,6 +21,12 @@ public sealed class MongoDBClientSettings
     /// <summary>How long the health check waits for MongoDB to answer a ping.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Whether the server is the in-memory development emulator (the AppHost says so when it runs one): health then
+    /// says that what it holds is lost when the AppHost stops.
+    /// </summary>
+    public bool Emulator { get; set; }
+
     /// <summary>Whether the driver's own <c>MongoDB.Driver</c> activity source is left out of tracing.</summary>
     public bool DisableTracing { get; set; }
 }

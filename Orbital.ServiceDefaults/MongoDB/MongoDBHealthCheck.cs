@@ -5,7 +5,7 @@ using MongoDB.Driver;
 namespace Orbital.ServiceDefaults.MongoDB;
 
 /// <summary>Pings MongoDB and says which server did not answer, and how long it waited.</summary>
-internal sealed class MongoDBHealthCheck(IMongoClient client, string connectionName, TimeSpan timeout) : IHealthCheck
+internal sealed class MongoDBHealthCheck(IMongoClient client, string connectionName, TimeSpan timeout, bool emulator) : IHealthCheck
 {
     private static readonly BsonDocument s_ping = new("ping", 1);
 
@@ -19,7 +19,9 @@ internal sealed class MongoDBHealthCheck(IMongoClient client, string connectionN
             await client.GetDatabase("admin")
                 .RunCommandAsync<BsonDocument>(s_ping, cancellationToken: timeoutSource.Token)
                 .ConfigureAwait(false);
-            return HealthCheckResult.Healthy($"MongoDB '{connectionName}' at {servers} answers.");
+            return HealthCheckResult.Healthy(emulator
+                ? $"MongoDB '{connectionName}' at {servers} answers: the AppHost's in-memory development emulator; what it holds is lost when the AppHost stops."
+                : $"MongoDB '{connectionName}' at {servers} answers.");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

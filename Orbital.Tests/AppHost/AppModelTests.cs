@@ -85,6 +85,38 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task Emulator_mode_runs_MongoDB_in_memory_inside_the_AppHost_and_tells_the_order_service()
+    {
+        await using var model = await AppModel.BuildAsync("Orbital:PostgreSQL:Hosting=Local", "Orbital:MongoDB:Hosting=Emulator", $"{MongoDBEmulatorExtensions.PortKey}=41999");
+
+        var emulator = model.Resource<MongoDBEmulatorResource>("mongodb");
+        var orders = model.Resource<MongoDBDatabaseResource>("orders");
+        var environment = await model.EnvironmentOf("order-management");
+
+        Assert.Same(emulator, orders.Parent);
+        Assert.Equal("mongodb://127.0.0.1:41999/orbital?replicaSet=rs0", await orders.ConnectionStringExpression.GetValueAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("true", environment["MongoDB__orders__Emulator"]);
+        Assert.Contains("orders", AppModel.WaitsOf(model.Resource("order-management")));
+        Assert.Contains(orders.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "place-sample-order");
+    }
+
+    [Fact]
+    public async Task Every_way_of_running_MongoDB_has_the_order_commands()
+    {
+        foreach (var hosting in new[] { "Container", "Local", "Emulator" })
+        {
+            await using var model = await AppModel.BuildAsync(
+                "Orbital:PostgreSQL:Hosting=Local", $"Orbital:MongoDB:Hosting={hosting}", "Orbital:MongoDB:MongodPath=/usr/bin/true");
+            Assert.Equal(
+                ["place-sample-order", "start-order-simulator", "stop-order-simulator"],
+                model.Resource("orders").Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name).Where(n => n.Contains("order", StringComparison.Ordinal)).Order());
+        }
+
+        await using var external = await AppModel.BuildAsync("Orbital:PostgreSQL:Hosting=Local", "ConnectionStrings:orders=mongodb://db.example/orbital");
+        Assert.Contains(external.Resource("orders").Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "start-order-simulator");
+    }
+
+    [Fact]
     public async Task Container_mode_runs_MongoDB_as_a_replica_set_and_Aspire_PostgreSQL()
     {
         await using var model = await AppModel.BuildAsync("Orbital:PostgreSQL:Hosting=Container", "Orbital:MongoDB:Hosting=Container");

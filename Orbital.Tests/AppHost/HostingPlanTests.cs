@@ -24,11 +24,34 @@ public sealed class HostingPlanTests
     }
 
     [Fact]
-    public void Without_a_container_runtime_or_mongod_MongoDB_is_missing_and_PostgreSQL_local()
+    public void Without_a_container_runtime_or_mongod_MongoDB_is_the_emulator_and_PostgreSQL_local()
     {
         var plan = Resolve(new FakeHostMachine(hasContainerRuntime: false, s_postgresPrograms));
 
-        Assert.Equal(new HostingPlan(DependencyHosting.Missing, DependencyHosting.Local), plan);
+        Assert.Equal(new HostingPlan(DependencyHosting.Emulator, DependencyHosting.Local), plan);
+    }
+
+    [Fact]
+    public void The_emulator_comes_after_a_connection_string_a_container_and_a_local_mongod()
+    {
+        Assert.Equal(DependencyHosting.External, Resolve(new FakeHostMachine(hasContainerRuntime: false), ("ConnectionStrings:orders", "mongodb://db.example/orbital")).MongoDB);
+        Assert.Equal(DependencyHosting.Container, Resolve(new FakeHostMachine(hasContainerRuntime: true)).MongoDB);
+        Assert.Equal(DependencyHosting.Local, Resolve(new FakeHostMachine(hasContainerRuntime: false, "mongod")).MongoDB);
+        Assert.Equal(DependencyHosting.Emulator, Resolve(new FakeHostMachine(hasContainerRuntime: false)).MongoDB);
+    }
+
+    [Fact]
+    public void Without_anything_PostgreSQL_is_missing_for_it_has_no_emulator()
+        => Assert.Equal(DependencyHosting.Missing, Resolve(new FakeHostMachine(hasContainerRuntime: false)).PostgreSQL);
+
+    [Fact]
+    public void Publishing_never_uses_the_emulator_and_refuses_to_be_told_to()
+    {
+        Assert.Equal(DependencyHosting.External, Resolve(new FakeHostMachine(hasContainerRuntime: false), isPublishMode: true).MongoDB);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => Resolve(new FakeHostMachine(hasContainerRuntime: false), isPublishMode: true, ("Orbital:MongoDB:Hosting", "Emulator")));
+        Assert.Contains("development only", refused.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => Resolve(new FakeHostMachine(hasContainerRuntime: false), ("Orbital:PostgreSQL:Hosting", "Emulator")));
     }
 
     [Fact]
@@ -86,8 +109,8 @@ public sealed class HostingPlanTests
     private static HostingPlan Resolve(IHostMachine machine, params (string Key, string Value)[] settings)
         => HostingPlan.Resolve(Configuration(settings), isPublishMode: false, machine);
 
-    private static HostingPlan Resolve(IHostMachine machine, bool isPublishMode)
-        => HostingPlan.Resolve(Configuration(), isPublishMode, machine);
+    private static HostingPlan Resolve(IHostMachine machine, bool isPublishMode, params (string Key, string Value)[] settings)
+        => HostingPlan.Resolve(Configuration(settings), isPublishMode, machine);
 
     private static IConfiguration Configuration(params (string Key, string Value)[] settings)
         => new ConfigurationBuilder()
