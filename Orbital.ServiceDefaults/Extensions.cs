@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Orbital.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -20,6 +22,9 @@ public static class Extensions
 
     /// <summary>The liveness endpoint: only checks tagged <c>live</c> run.</summary>
     public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>Configuration: whether calls no trace asked for (polling) are traced too; false by default.</summary>
+    public const string TraceBackgroundCallsKey = "Orbital:Telemetry:TraceBackgroundCalls";
 
     /// <summary>The tag of checks that say the process itself is responsive.</summary>
     public const string LiveTag = "live";
@@ -67,7 +72,10 @@ public static class Extensions
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(builder.Environment.ApplicationName)
+                // Polling (getMore awaiting changes, quiet checkpoints, the event stream's table reads) would bury
+                // the orders' traces; Orbital:Telemetry:TraceBackgroundCalls=true records it too.
+                tracing.SetSampler(BackgroundCallSampler.For(builder.Configuration.GetValue(TraceBackgroundCallsKey, defaultValue: false)))
+                    .AddSource(builder.Environment.ApplicationName)
                     .AddSource("Orbital.*")
                     .AddAspNetCoreInstrumentation(aspNetCore =>
                         // Probes would drown the traces an operator is looking for.

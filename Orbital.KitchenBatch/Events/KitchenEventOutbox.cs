@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Services;
 
@@ -27,6 +28,7 @@ public sealed class KitchenEventOutbox(KitchenDbContext db, KitchenEventSignal s
             Station = station,
             Payload = JsonSerializer.Serialize(payload, KitchenJson.Options),
             OccurredAt = time.GetUtcNow(),
+            TraceParent = KitchenTelemetry.CurrentTraceParent(),
         });
 
     /// <summary>Writes the pending events; call it right before committing the transaction.</summary>
@@ -42,12 +44,13 @@ public sealed class KitchenEventOutbox(KitchenDbContext db, KitchenEventSignal s
         var stations = _pending.Select(e => e.Station).ToArray();
         var payloads = _pending.Select(e => e.Payload).ToArray();
         var occurredAt = _pending.Select(e => e.OccurredAt).ToArray();
+        var traceParents = _pending.Select(e => e.TraceParent).ToArray();
         await db.Database.ExecuteSqlAsync(
             $"""
             SELECT pg_advisory_xact_lock({EventOrderLock});
-            INSERT INTO kitchen_events (type, station, payload, occurred_at)
-            SELECT e.type, e.station, e.payload::jsonb, e.occurred_at
-            FROM unnest({types}::varchar[], {stations}::varchar[], {payloads}::text[], {occurredAt}::timestamptz[]) WITH ORDINALITY AS e(type, station, payload, occurred_at, n)
+            INSERT INTO kitchen_events (type, station, payload, occurred_at, trace_parent)
+            SELECT e.type, e.station, e.payload::jsonb, e.occurred_at, e.trace_parent
+            FROM unnest({types}::varchar[], {stations}::varchar[], {payloads}::text[], {occurredAt}::timestamptz[], {traceParents}::varchar[]) WITH ORDINALITY AS e(type, station, payload, occurred_at, trace_parent, n)
             ORDER BY e.n;
             """,
             cancellationToken);

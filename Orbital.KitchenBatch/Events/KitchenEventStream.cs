@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Orbital.KitchenBatch.Diagnostics;
+using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Services;
 
 namespace Orbital.KitchenBatch.Events;
@@ -14,6 +16,7 @@ public sealed partial class KitchenEventStream(
     KitchenEventSignal signal,
     KitchenSchemaState schema,
     IOptions<KitchenEventOptions> options,
+    KitchenTelemetry telemetry,
     TimeProvider time,
     ILogger<KitchenEventStream> logger) : BackgroundService
 {
@@ -35,8 +38,9 @@ public sealed partial class KitchenEventStream(
     /// <param name="onOverflow">Cuts the screen's connection when it falls too far behind.</param>
     public KitchenEventSubscription Subscribe(string? station, Action onOverflow)
     {
-        var subscription = new KitchenEventSubscription(station, _options.SubscriberBufferCapacity, onOverflow, s => _subscriptions.TryRemove(s, out _));
+        var subscription = new KitchenEventSubscription(station, _options.SubscriberBufferCapacity, onOverflow, Unsubscribe);
         _subscriptions[subscription] = 0;
+        telemetry.ScreenConnected();
         return subscription;
     }
 
@@ -52,17 +56,9 @@ public sealed partial class KitchenEventStream(
                 if (schema.IsReady && dispatched >= 0)
                 {
                     var events = await reader.ReadAfterAsync(dispatched, station: null, _options.PageSize, stoppingToken);
-                    foreach (var kitchenEvent in events)
+                    if (events.Count > 0)
                     {
-                        foreach (var subscription in _subscriptions.Keys)
-                        {
-                            if (subscription.Offer(kitchenEvent))
-                            {
-                                LogSubscriberTooSlow(logger, subscription.Station ?? "(all)", _options.SubscriberBufferCapacity, kitchenEvent.Id);
-                            }
-                        }
-
-                        Interlocked.Exchange(ref _dispatched, kitchenEvent.Id);
+                        Dispatch(events);
                     }
 
                     if (events.Count == _options.PageSize)
@@ -82,6 +78,37 @@ public sealed partial class KitchenEventStream(
             }
 
             await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
+        }
+    }
+
+    private void Dispatch(List<KitchenEvent> events)
+    {
+        using var activity = KitchenTelemetry.StartDispatch(events, _subscriptions.Count);
+        var cutOff = 0;
+        foreach (var kitchenEvent in events)
+        {
+            foreach (var subscription in _subscriptions.Keys)
+            {
+                if (subscription.Offer(kitchenEvent))
+                {
+                    cutOff++;
+                    telemetry.ScreenCutOff();
+                    LogSubscriberTooSlow(logger, subscription.Station ?? "(all)", _options.SubscriberBufferCapacity, kitchenEvent.Id);
+                }
+            }
+
+            Interlocked.Exchange(ref _dispatched, kitchenEvent.Id);
+        }
+
+        telemetry.Dispatched(events.Count);
+        activity?.SetTag("orbital.screens.cut_off", cutOff);
+    }
+
+    private void Unsubscribe(KitchenEventSubscription subscription)
+    {
+        if (_subscriptions.TryRemove(subscription, out _))
+        {
+            telemetry.ScreenDisconnected();
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Orbital.Contracts.Validation;
 using Orbital.KitchenBatch.Apis;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Events;
 using Orbital.KitchenBatch.Security;
 using Orbital.KitchenBatch.Services;
@@ -22,10 +23,17 @@ public static class ApplicationServiceExtensions
                 // retry; an execution strategy retrying underneath them would only double the waiting.
                 settings.DisableRetry = true;
                 settings.ConnectionString = WithPoolLimit(settings.ConnectionString);
+
+                // An intake has a few named spans of its own (KitchenTelemetry); a span per SQL command is for
+                // looking into one.
+                settings.DisableTracing = !builder.Configuration.GetValue(KitchenTelemetry.DatabaseCommandSpansKey, defaultValue: false);
             },
             options => options.UseSnakeCaseNamingConvention());
 
         builder.Services.AddSingleton<KitchenSchemaState>();
+        builder.Services.AddSingleton<OpenQuantityCache>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenQuantityCache>());
+        builder.Services.AddSingleton<KitchenTelemetry>();
         builder.Services.AddHostedService<KitchenSchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
 

@@ -18,4 +18,7 @@ public sealed class KitchenEvent
     public required string Payload { get; set; }
 
     public DateTimeOffset OccurredAt { get; set; }
+
+    /// <summary>The W3C <c>traceparent</c> of the trace that wrote the event (an order's intake, a cook's tap), if any.</summary>
+    public string? TraceParent { get; set; }
 }

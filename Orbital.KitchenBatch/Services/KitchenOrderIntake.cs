@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Data;
+using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Events;
 using Orbital.KitchenBatch.Events.Payloads;
 using Orbital.KitchenBatch.Model;
@@ -32,6 +33,7 @@ public sealed class KitchenOrderIntake(
     KitchenEventOutbox events,
     OrderReadiness readiness,
     IOptions<KitchenSurplusOptions> surplus,
+    KitchenTelemetry telemetry,
     TimeProvider time)
 {
     private const string OrderIdIndex = "ix_orders_order_id";
@@ -52,11 +54,26 @@ public sealed class KitchenOrderIntake(
     public async Task<IReadOnlyList<IntakeResult>> ApplyAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        using var activity = KitchenTelemetry.StartApply(changes.Count);
+        var started = time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             if (await TryApplyAsync(changes, cancellationToken) is { } results)
             {
+                telemetry.IntakeApplied(time.GetElapsedTime(started), changes.Count);
+                activity?.SetTag("orbital.intake.attempts", attempt);
+                activity?.SetTag("orbital.intake.applied", results.Count(r => !r.Duplicate));
+                if (changes.Count == 1)
+                {
+                    activity?.SetTag("orbital.order.id", changes[0].OrderId);
+                }
+
+                for (var i = 0; i < results.Length; i++)
+                {
+                    telemetry.Received(results[i].Duplicate ? "duplicate" : changes[i].State is null ? "cancelled" : results[i].Changed ? "changed" : "new");
+                }
+
                 return results;
             }
 
@@ -71,19 +88,28 @@ public sealed class KitchenOrderIntake(
     private async Task<IntakeResult[]?> TryApplyAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
         var now = Now();
-        var seen = await LookAsync(changes, cancellationToken);
-        var plan = IntakePlan.Make(changes, seen, now);
+        IntakePlan plan;
+        using (KitchenTelemetry.Step("look"))
+        {
+            plan = IntakePlan.Make(changes, await LookAsync(changes, cancellationToken), now);
+        }
+
         if (plan.Applied.Count == 0)
         {
             return plan.Results;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var batches = await LockBatchItemsAsync(plan.Keys, now, cancellationToken);
-        var orders = await LockOrdersAsync(plan, batches, cancellationToken);
-        if (orders is null)
+        LockedBatchItems batches;
+        Dictionary<string, KitchenOrder>? orders;
+        using (KitchenTelemetry.Step("lock batch items and orders"))
         {
-            return null;
+            batches = await LockBatchItemsAsync(plan.Keys, now, cancellationToken);
+            orders = await LockOrdersAsync(plan, batches, cancellationToken);
+            if (orders is null)
+            {
+                return null;
+            }
         }
 
         // New orders stay off the change tracker: NewOrderWriter inserts them all at once.
@@ -120,35 +146,53 @@ public sealed class KitchenOrderIntake(
         }
 
         // Before anything is saved: the database refuses a batch item holding surplus and open demand at once.
-        var assigned = await AllocateSurplusAsync([.. orders.Values], batches, now, cancellationToken);
+        List<LineAllocation> assigned;
+        using (KitchenTelemetry.Step("allocate surplus"))
+        {
+            assigned = await AllocateSurplusAsync([.. orders.Values], batches, now, cancellationToken);
+        }
+
         var ready = SetStatuses(applied, now);
-        try
+        Dictionary<long, KitchenOrder> otherOrders;
+        List<Model.Views.ReadyOrderView> othersReady;
+        Dictionary<long, BatchItem> refreshed;
+        using (var write = KitchenTelemetry.Step("write orders and batch items"))
         {
-            await newOrders.InsertAsync(created, cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OrderIdIndex)
-        {
-            // Another delivery created one of the orders first; look again and apply these as changes, if newer.
-            return null;
+            write?.SetTag("orbital.intake.new_orders", created.Count);
+            try
+            {
+                await newOrders.InsertAsync(created, cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OrderIdIndex)
+            {
+                // Another delivery created one of the orders first; look again and apply these as changes, if newer.
+                write?.SetTag("orbital.intake.retry", "another delivery created one of the orders first");
+                return null;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+
+            var mine = orders.Values.Select(o => o.Id).ToHashSet();
+            var others = assigned.Select(a => a.Line.KitchenOrderId).Where(id => !mine.Contains(id)).Distinct().Order().ToArray();
+            (otherOrders, othersReady) = await readiness.MarkReadyAsync(others, now, cancellationToken);
+            foreach (var order in orders.Values)
+            {
+                otherOrders[order.Id] = order;
+            }
+
+            refreshed = batches.OldestOpenUnknown.Count == 0
+                ? []
+                : (await RefreshAsync([.. batches.OldestOpenUnknown.Select(b => b.Id)], cancellationToken)).ToDictionary(b => b.Id);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-
-        var mine = orders.Values.Select(o => o.Id).ToHashSet();
-        var others = assigned.Select(a => a.Line.KitchenOrderId).Where(id => !mine.Contains(id)).Distinct().Order().ToArray();
-        var (otherOrders, othersReady) = await readiness.MarkReadyAsync(others, now, cancellationToken);
-        foreach (var order in orders.Values)
-        {
-            otherOrders[order.Id] = order;
-        }
-
-        var refreshed = batches.OldestOpenUnknown.Count == 0
-            ? []
-            : (await RefreshAsync([.. batches.OldestOpenUnknown.Select(b => b.Id)], cancellationToken)).ToDictionary(b => b.Id);
         var after = batches.ById.Values.Select(b => refreshed.GetValueOrDefault(b.Id, b)).ToList();
         AddEvents(applied, batches, after, assigned, otherOrders, [.. ready, .. othersReady], now);
-        await events.WriteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        using (KitchenTelemetry.Step("write events and commit"))
+        {
+            await events.WriteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         events.Committed();
 
         foreach (var change in applied)

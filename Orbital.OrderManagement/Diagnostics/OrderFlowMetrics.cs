@@ -18,6 +18,7 @@ public sealed class OrderFlowMetrics
     private readonly Counter<long> _invalidations;
     private readonly Counter<long> _mongoRetries;
     private readonly Histogram<double> _forwardDuration;
+    private readonly Histogram<double> _lag;
 
     public OrderFlowMetrics(IMeterFactory meterFactory, OrderListenerStatus status, TimeProvider time)
     {
@@ -33,6 +34,11 @@ public sealed class OrderFlowMetrics
         _invalidations = meter.CreateCounter<long>("orbital.order_listener.invalidations", "{event}", "Change streams invalidated by a drop, rename or dropDatabase of the orders collection.");
         _mongoRetries = meter.CreateCounter<long>("orbital.order_listener.retries", "{attempt}", "Times the listener failed and backed off, by kind of failure.");
         _forwardDuration = meter.CreateHistogram<double>("orbital.orders.forward.duration", "s", "From the first SubmitOrder attempt to the kitchen's acknowledgement.");
+        _lag = meter.CreateHistogram<double>(
+            "orbital.order_listener.lag",
+            "s",
+            "From a change's wall time on the MongoDB server to the listener reading it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] });
         meter.CreateObservableGauge(
             "orbital.orders.held",
             () => status.Held is { } held
@@ -47,6 +53,9 @@ public sealed class OrderFlowMetrics
         _forwarded.Add(1, new KeyValuePair<string, object?>("duplicate", duplicate));
         _forwardDuration.Record(duration.TotalSeconds);
     }
+
+    /// <summary>How long after it happened a change was read (never below zero: the clocks may differ a little).</summary>
+    public void ListenerLag(TimeSpan lag) => _lag.Record(Math.Max(0, lag.TotalSeconds));
 
     public void Rejected(string stage) => _rejected.Add(1, new KeyValuePair<string, object?>("stage", stage));
 

@@ -72,7 +72,7 @@ public sealed class OrderCatchUp(
         {
             foreach (var document in cursor.Current)
             {
-                await pipeline.AddAsync(OrderRelay.Prepare(document, time.GetUtcNow().UtcDateTime, revision), null, cancellationToken);
+                await pipeline.AddAsync(Prepare(document, revision), null, cancellationToken);
                 scanned++;
                 if (document.GetValue("_id", BsonNull.Value) is not BsonObjectId)
                 {
@@ -115,7 +115,7 @@ public sealed class OrderCatchUp(
             {
                 foreach (var document in cursor.Current)
                 {
-                    await pipeline.AddAsync(OrderRelay.Prepare(document, time.GetUtcNow().UtcDateTime, revision), null, cancellationToken);
+                    await pipeline.AddAsync(Prepare(document, revision), null, cancellationToken);
                     found.Add(document["OtterOrderId"].AsString);
                 }
             }
@@ -155,6 +155,15 @@ public sealed class OrderCatchUp(
 
     private static DateTime Earlier(DateTime at, TimeSpan margin)
         => at - DateTime.MinValue > margin ? at - margin : DateTime.SpecifyKind(DateTime.UnixEpoch, DateTimeKind.Utc);
+
+    /// <summary>A document a scan read, mapped, with its trace started.</summary>
+    private PreparedChange Prepare(BsonDocument document, ulong revision)
+    {
+        var pickedUp = DateTimeOffset.UtcNow;
+        var change = OrderRelay.Prepare(document, time.GetUtcNow().UtcDateTime, revision);
+        change.Trace = OrderTracing.StartChange(change, "catch-up", pickedUp, changedAt: null);
+        return change;
+    }
 }
 
 /// <summary>

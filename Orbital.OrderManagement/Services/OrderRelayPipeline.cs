@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orbital.Contracts.Validation;
 using Orbital.OrderManagement.Diagnostics;
 using Orbital.OrderManagement.Options;
@@ -31,6 +32,7 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
     private readonly LinkedList<Entry> _pending = [];
     private readonly Queue<Entry> _sequence = new();
     private readonly HashSet<string> _travelling = new(StringComparer.Ordinal);
+    private readonly List<Activity> _awaitingCheckpoint = [];
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _batchesUnderWay;
     private Exception? _failure;
@@ -79,8 +81,12 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         ThrowIfFailed();
         if (change.Item is null)
         {
-            await _relay.RejectAsync(change, change.Reasons!, "document", cancellationToken);
-            Pass(position);
+            using (OrderTracing.StartStep("reject", change.Trace))
+            {
+                await _relay.RejectAsync(change, change.Reasons!, "document", cancellationToken);
+            }
+
+            Pass(position, change.Trace);
             return;
         }
 
@@ -89,7 +95,7 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         ThrowIfFailed();
         lock (_gate)
         {
-            var entry = new Entry(change, position);
+            var entry = new Entry(change, position, change.Trace);
             _sequence.Enqueue(entry);
             _pending.AddLast(entry);
             Dispatch();
@@ -97,11 +103,27 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
     }
 
     /// <summary>A change that needs nothing from the kitchen (an update of other fields, a collection event), in its turn.</summary>
-    public void Pass(ChangePosition? position)
+    /// <param name="position">Its position in the stream.</param>
+    /// <param name="trace">Its trace, if it has one: ended when it is checkpointed.</param>
+    public void Pass(ChangePosition? position, Activity? trace = null)
     {
         lock (_gate)
         {
-            _sequence.Enqueue(new Entry(null, position) { Done = true });
+            _sequence.Enqueue(new Entry(null, position, trace) { Done = true });
+        }
+    }
+
+    /// <summary>
+    /// The traces of the changes <see cref="TakeDealtWith"/> returned so far: the next checkpoint saved makes them
+    /// durable.
+    /// </summary>
+    public List<Activity> TakeTraces()
+    {
+        lock (_gate)
+        {
+            var traces = _awaitingCheckpoint.ToList();
+            _awaitingCheckpoint.Clear();
+            return traces;
         }
     }
 
@@ -119,6 +141,11 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
             {
                 _sequence.Dequeue();
                 count++;
+                if (entry.Trace is { } trace)
+                {
+                    _awaitingCheckpoint.Add(trace);
+                }
+
                 newest = entry.Position ?? newest;
             }
 
@@ -180,6 +207,8 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
             await progress;
         }
 
+        // What was not checkpointed is read again when the stream starts over: its traces end here, saying so.
+        OrderTracing.EndOrders([.. _awaitingCheckpoint, .. _sequence.Select(e => e.Trace).OfType<Activity>()], "not checkpointed: read again when the stream starts over");
         _stop.Dispose();
         _window.Dispose();
     }
@@ -245,7 +274,18 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         try
         {
             var changes = batch.Select(e => e.Change!).ToList();
-            var results = await _forwarder.SendBatchAsync(changes, _stop.Token);
+            using var forward = OrderTracing.StartForward(changes);
+            IReadOnlyList<Contracts.Orders.OrderBatchItemResult>? results;
+            try
+            {
+                results = await _forwarder.SendBatchAsync(changes, _stop.Token);
+            }
+            catch (Exception ex)
+            {
+                forward.Failed(ex);
+                throw;
+            }
+
             if (results is null)
             {
                 // The kitchen failed the call for a reason of its own: one at a time, so that only the change it
@@ -261,6 +301,7 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
                 {
                     if (results[i].Invalid.Count > 0)
                     {
+                        using var reject = OrderTracing.StartStep("reject", changes[i].Trace);
                         await _relay.RejectAsync(changes[i], [.. results[i].Invalid.Select(v => $"{v.Field} {v.Description}")], "kitchen", _stop.Token);
                     }
                 }
@@ -303,11 +344,13 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
     private static partial void LogCallFailed(ILogger logger, Exception exception, int count);
 
     /// <summary>One change in the sequence: what is sent (none for a change that needs nothing), and where it stands.</summary>
-    private sealed class Entry(PreparedChange? change, ChangePosition? position)
+    private sealed class Entry(PreparedChange? change, ChangePosition? position, Activity? trace)
     {
         public PreparedChange? Change { get; } = change;
 
         public ChangePosition? Position { get; } = position;
+
+        public Activity? Trace { get; } = trace;
 
         public bool Done { get; set; }
     }

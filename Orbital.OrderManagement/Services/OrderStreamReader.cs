@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
@@ -101,7 +102,7 @@ public sealed partial class OrderStreamReader(
             // The start's position is the first batch's end: saved once everything in that batch is dealt with.
             await pipeline.DrainAsync(cancellationToken);
             pipeline.TakeDealtWith();
-            await SaveAsync(stream.GetResumeToken(), openedAt, progress, cancellationToken);
+            await SaveAsync(stream.GetResumeToken(), openedAt, progress, cancellationToken, orders: pipeline.TakeTraces());
             Report(scan, result);
         }
 
@@ -173,8 +174,11 @@ public sealed partial class OrderStreamReader(
 
                     // The change's own token, never the cursor's end-of-batch one, which would skip the rest of this
                     // batch; it is saved once the kitchen dealt with this change and every one before it.
+                    var pickedUp = DateTimeOffset.UtcNow;
+                    metrics.ListenerLag(time.GetUtcNow().UtcDateTime - changedAt);
                     if (Prepare(change, changedAt) is { } prepared)
                     {
+                        prepared.Trace = OrderTracing.StartChange(prepared, OperationName(change.OperationType), pickedUp, changedAt);
                         await pipeline.AddAsync(prepared, position, cancellationToken);
                     }
                     else
@@ -188,7 +192,7 @@ public sealed partial class OrderStreamReader(
                     // Only startAfter can pass an invalidate: the next stream reads the re-created collection.
                     await pipeline.DrainAsync(cancellationToken);
                     pipeline.TakeDealtWith();
-                    await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken, startAfter: true);
+                    await SaveAsync(change.ResumeToken, changedAt, progress, cancellationToken, startAfter: true, orders: pipeline.TakeTraces());
                     LogInvalidated(logger, _options.OrdersCollection);
                     return true;
                 default:
@@ -231,7 +235,7 @@ public sealed partial class OrderStreamReader(
         if (_unsaved is { } position
             && (pipeline.IsIdle || _unsavedChanges >= _options.CheckpointEvery || now - _lastSave >= _options.CheckpointInterval))
         {
-            await SaveAsync(position.Token, position.EventTime, progress, cancellationToken);
+            await SaveAsync(position.Token, position.EventTime, progress, cancellationToken, orders: pipeline.TakeTraces());
             (_unsaved, _unsavedChanges, _lastSave) = (null, 0, now);
         }
     }
@@ -329,14 +333,40 @@ public sealed partial class OrderStreamReader(
     /// <param name="progress">The schedule to reset when this checkpoint is progress; null when it is not.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <param name="startAfter">Whether the token is an invalidate's.</param>
-    private async Task SaveAsync(BsonDocument token, DateTime eventTime, RetrySchedule? progress, CancellationToken cancellationToken, bool startAfter = false)
+    /// <param name="orders">The traces of the changes this checkpoint makes durable: they end with it.</param>
+    private async Task SaveAsync(BsonDocument token, DateTime eventTime, RetrySchedule? progress, CancellationToken cancellationToken, bool startAfter = false, IReadOnlyList<Activity>? orders = null)
     {
-        if (await checkpoints.SaveAsync(token, eventTime, cancellationToken, startAfter))
+        orders ??= [];
+        var saved = false;
+        try
         {
-            // Progress: the next failure starts its backoff from the beginning again.
-            progress?.Reset();
+            using (var span = OrderTracing.StartCheckpoint(orders))
+            {
+                if (await checkpoints.SaveAsync(token, eventTime, cancellationToken, startAfter))
+                {
+                    // Progress: the next failure starts its backoff from the beginning again.
+                    progress?.Reset();
+                }
+
+                span?.SetTag("orbital.checkpoint.event_time", eventTime.ToString("O", CultureInfo.InvariantCulture));
+            }
+
+            saved = true;
+        }
+        finally
+        {
+            OrderTracing.EndOrders(orders, saved ? null : "the checkpoint could not be saved: read again when the stream starts over");
         }
     }
+
+    private static string OperationName(ChangeStreamOperationType operation) => operation switch
+    {
+        ChangeStreamOperationType.Insert => "insert",
+        ChangeStreamOperationType.Update => "update",
+        ChangeStreamOperationType.Replace => "replace",
+        ChangeStreamOperationType.Delete => "delete",
+        _ => operation.ToString().ToLowerInvariant(),
+    };
 
     private Task<IChangeStreamCursor<ChangeStreamDocument<BsonDocument>>> WatchAsync(StreamStart start, BsonTimestamp? startedAt, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MongoDB.Bson;
 using Orbital.Contracts.Orders;
 
@@ -16,4 +17,7 @@ public sealed record PreparedChange(BsonValue SourceId, string DocumentKey, stri
 {
     /// <summary>How the logs and the health report name it.</summary>
     public string Name => OrderId ?? $"(document {DocumentKey})";
+
+    /// <summary>The change's trace (<see cref="Diagnostics.OrderTracing"/>), ended when the change is checkpointed; null when nobody listens.</summary>
+    public Activity? Trace { get; set; }
 }

@@ -18,6 +18,7 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
     private int _stateCalls;
     private int _batchCalls;
     private int _largestBatch;
+    private readonly ConcurrentQueue<(System.Diagnostics.ActivityTraceId Trace, string[] OrderIds)> _batchTraces = new();
 
     /// <summary>Decides the answer to each call; null answers normally. Throw an <see cref="RpcException"/> to fail it.</summary>
     public Func<OrderRequest, Task>? Before { get; set; }
@@ -48,6 +49,9 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
     /// <summary>How many <c>SubmitOrders</c> calls came, and the largest one.</summary>
     public (int Calls, int LargestBatch) Batches => (_batchCalls, _largestBatch);
 
+    /// <summary>The trace each batch call was made in (the trace a real call's headers carry), with its orders.</summary>
+    public IReadOnlyList<(System.Diagnostics.ActivityTraceId Trace, string[] OrderIds)> BatchTraces => [.. _batchTraces];
+
     /// <summary>
     /// Answers a batch as the kitchen would: every order in it goes through <see cref="Before"/> first, and a failure
     /// there fails the whole call with nothing stored (one transaction); otherwise each item is answered on its own.
@@ -55,6 +59,11 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
     public override AsyncUnaryCall<OrderBatchResult> SubmitOrdersAsync(OrderBatch request, CallOptions options)
     {
         Interlocked.Increment(ref _batchCalls);
+        if (System.Diagnostics.Activity.Current is { } current)
+        {
+            _batchTraces.Enqueue((current.TraceId, [.. request.Items.Select(i => i.Order?.OrderId ?? i.Cancellation.OrderId)]));
+        }
+
         lock (_cancellations)
         {
             _largestBatch = Math.Max(_largestBatch, request.Items.Count);

@@ -13,5 +13,8 @@ internal sealed class KitchenEventConfiguration : IEntityTypeConfiguration<Kitch
         builder.Property(e => e.Type).HasMaxLength(32);
         builder.Property(e => e.Station).HasMaxLength(OrderLimits.MaxNameLength);
         builder.Property(e => e.Payload).HasColumnType("jsonb");
+
+        // "00-" + 32 + "-" + 16 + "-" + 2 hex digits.
+        builder.Property(e => e.TraceParent).HasMaxLength(55);
     }
 }

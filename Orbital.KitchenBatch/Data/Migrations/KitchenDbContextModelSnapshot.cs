@@ -161,6 +161,11 @@ namespace Orbital.KitchenBatch.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("station");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(32)
