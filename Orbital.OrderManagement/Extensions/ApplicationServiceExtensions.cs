@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 using Orbital.Contracts.Orders;
 using Orbital.Contracts.Validation;
 using Orbital.OrderManagement.Diagnostics;
@@ -22,6 +23,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<OrderListenerOptions>().BindConfiguration(OrderListenerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<KitchenForwardingOptions>().BindConfiguration(KitchenForwardingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = s_shutdownTimeout);
+
+        // The kitchen call as a gRPC span (method, status) in the order's trace, with its HTTP request under it.
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddGrpcClientInstrumentation());
 
         builder.Services.AddSingleton<OrderListenerStatus>();
         builder.Services.AddSingleton<OrderFlowMetrics>();

@@ -68,6 +68,18 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when a call under way next ends (its changes are dealt with, or it failed).</summary>
+    public Task Progress
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _progress.Task;
+            }
+        }
+    }
+
     /// <summary>
     /// Adds a change; it is sent with the next batch that has room. Waits while the window is full; a document that
     /// cannot be an order is recorded as rejected right away, in its turn.

@@ -111,7 +111,7 @@ public sealed partial class OrderStreamReader(
         // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
         // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
         var quiet = start is StreamStart.Resume ? QuietBatch.Checkpoint : QuietBatch.Progress;
-        while (await stream.MoveNextAsync(cancellationToken))
+        while (await NextBatchAsync(stream, pipeline, progress, cancellationToken))
         {
             status.Read();
             if (await HandleBatchAsync(stream, pipeline, progress, quiet, cancellationToken))
@@ -123,6 +123,49 @@ public sealed partial class OrderStreamReader(
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Waits for the stream's next batch, and meanwhile checkpoints what the kitchen acknowledges: a change is durable
+    /// as soon as it is dealt with, not only when the next batch (up to <see cref="OrderListenerOptions.MaxAwaitTime"/>
+    /// later on a quiet stream) arrives. The <c>getMore</c> and the checkpoint write travel on separate connections.
+    /// </summary>
+    private async Task<bool> NextBatchAsync(
+        IChangeStreamCursor<ChangeStreamDocument<BsonDocument>> stream,
+        OrderRelayPipeline pipeline,
+        RetrySchedule progress,
+        CancellationToken cancellationToken)
+    {
+        var next = stream.MoveNextAsync(cancellationToken);
+        try
+        {
+            var dealtWith = pipeline.Progress;
+            while (!next.IsCompleted && !pipeline.IsIdle)
+            {
+                if (await Task.WhenAny(next, dealtWith) != dealtWith)
+                {
+                    break;
+                }
+
+                dealtWith = pipeline.Progress;
+                pipeline.ThrowIfFailed();
+                await CheckpointAsync(pipeline, progress, cancellationToken);
+            }
+
+            if (!next.IsCompleted && _unsaved is not null)
+            {
+                // Everything on its way arrived just before the wait began: save it now.
+                await CheckpointAsync(pipeline, progress, cancellationToken);
+            }
+        }
+        catch
+        {
+            // The stream is abandoned; its pending getMore ends with it and its outcome no longer matters.
+            _ = next.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
+        return await next;
     }
 
     private void Report(StreamStart.CatchUp? scan, CatchUpResult? result)
