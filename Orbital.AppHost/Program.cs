@@ -33,6 +33,7 @@ builder.AddProject<Projects.Orbital_OrderManagement>("order-management")
     .WithReference(kitchen)
     .WithEnvironment("KitchenForwarding__IntakeKey", intakeKey)
     .WithEnvironment("Health__DetailsKey", managerKey)
-    .WithHttpHealthCheck("/health", endpointName: "http");
+    .WithHttpHealthCheck("/health", endpointName: "http")
+    .WithEmulatorReadFromBeginning(plan.MongoDB);
 
 builder.Build().Run();

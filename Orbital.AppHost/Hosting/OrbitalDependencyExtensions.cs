@@ -111,6 +111,17 @@ public static class OrbitalDependencyExtensions
         return hosting is DependencyHosting.Container or DependencyHosting.Local or DependencyHosting.Emulator ? service.WaitFor(dependency) : service;
     }
 
+    /// <summary>
+    /// With the emulator, the order service reads every order in it on a first start: everything an emulator holds
+    /// was written during this run, the simulator's first orders included, which may come before the service listens
+    /// (a real platform's first start reads from now; see <c>OrderListener:StartFrom</c>).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEmulatorReadFromBeginning(this IResourceBuilder<ProjectResource> orderService, DependencyHosting mongoDB)
+    {
+        ArgumentNullException.ThrowIfNull(orderService);
+        return mongoDB == DependencyHosting.Emulator ? orderService.WithEnvironment("OrderListener__StartFrom", "Beginning") : orderService;
+    }
+
     private static IResourceBuilder<IResourceWithConnectionString> AsConnectionString<T>(IDistributedApplicationBuilder builder, IResourceBuilder<T> resource)
         where T : IResourceWithConnectionString
         => builder.CreateResourceBuilder<IResourceWithConnectionString>(resource.Resource);

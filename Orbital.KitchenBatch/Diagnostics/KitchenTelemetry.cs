@@ -99,27 +99,16 @@ public sealed class KitchenTelemetry
             return null;
         }
 
-        var previous = Activity.Current;
-        Activity.Current = null;
-        try
-        {
-            var activity = s_source.StartActivity(
-                "dispatch events to screens",
-                ActivityKind.Producer,
-                writers[0],
-                links: writers.Skip(1).Select(c => new ActivityLink(c)));
-            activity?.SetTag("orbital.events.count", events.Count);
-            activity?.SetTag("orbital.events.first_id", events[0].Id);
-            activity?.SetTag("orbital.events.last_id", events[^1].Id);
-            activity?.SetTag("orbital.screens", screens);
-            return activity;
-        }
-        finally
-        {
-            if (Activity.Current is null)
-            {
-                Activity.Current = previous;
-            }
-        }
+        // The writer's context is the parent, whatever is current: the dispatcher's loop has no trace of its own.
+        var activity = s_source.StartActivity(
+            "dispatch events to screens",
+            ActivityKind.Producer,
+            writers[0],
+            links: writers.Skip(1).Select(c => new ActivityLink(c)));
+        activity?.SetTag("orbital.events.count", events.Count);
+        activity?.SetTag("orbital.events.first_id", events[0].Id);
+        activity?.SetTag("orbital.events.last_id", events[^1].Id);
+        activity?.SetTag("orbital.screens", screens);
+        return activity;
     }
 }

@@ -32,8 +32,10 @@ public sealed class EventStreamResult(IAsyncEnumerable<ReadOnlyMemory<byte>> fra
         {
             while (true)
             {
+                // Nothing goes out, headers included, before the first frame: the stream fixes where it starts
+                // before that frame, and a client that has the headers must see every event committed after.
                 var next = enumerator.MoveNextAsync();
-                if (!next.IsCompleted || unflushed >= FlushThreshold)
+                if ((!next.IsCompleted && unflushed > 0) || unflushed >= FlushThreshold)
                 {
                     // Nothing more is ready (or a long burst): what was written goes out now.
                     await writer.FlushAsync(cancellationToken);

@@ -68,6 +68,21 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether every change added so far was dealt with and taken by <see cref="TakeDealtWith"/>, and nothing failed:
+    /// only then may a position after all of them (a quiet stream's post-batch token) be saved.
+    /// </summary>
+    public bool IsSettled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failure is null && _pending.Count == 0 && _batchesUnderWay == 0 && _sequence.Count == 0;
+            }
+        }
+    }
+
     /// <summary>Completes when a call under way next ends (its changes are dealt with, or it failed).</summary>
     public Task Progress
     {
@@ -103,8 +118,17 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        await _window.WaitAsync(linked.Token);
-        ThrowIfFailed();
+        try
+        {
+            await _window.WaitAsync(linked.Token);
+            ThrowIfFailed();
+        }
+        catch (Exception) when (change.Trace is not null)
+        {
+            OrderTracing.EndOrders([change.Trace], "not sent: the stream stopped first; read again when it starts over");
+            throw;
+        }
+
         lock (_gate)
         {
             var entry = new Entry(change, position, change.Trace);
@@ -283,53 +307,61 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
 
     private async Task SendAsync(List<Entry> batch)
     {
+        // A call's spans belong to its own changes' traces, never to the call whose end dispatched it.
+        Activity.Current = null;
+        Exception? failure = null;
         try
         {
-            var changes = batch.Select(e => e.Change!).ToList();
-            using var forward = OrderTracing.StartForward(changes);
-            IReadOnlyList<Contracts.Orders.OrderBatchItemResult>? results;
-            try
-            {
-                results = await _forwarder.SendBatchAsync(changes, _stop.Token);
-            }
-            catch (Exception ex)
-            {
-                forward.Failed(ex);
-                throw;
-            }
-
-            if (results is null)
-            {
-                // The kitchen failed the call for a reason of its own: one at a time, so that only the change it
-                // cannot take is held (visibly, by name) and the others go on.
-                foreach (var change in changes)
-                {
-                    await _relay.RelayAsync(change, _stop.Token);
-                }
-            }
-            else
-            {
-                for (var i = 0; i < results.Count; i++)
-                {
-                    if (results[i].Invalid.Count > 0)
-                    {
-                        using var reject = OrderTracing.StartStep("reject", changes[i].Trace);
-                        await _relay.RejectAsync(changes[i], [.. results[i].Invalid.Select(v => $"{v.Field} {v.Description}")], "kitchen", _stop.Token);
-                    }
-                }
-            }
-
+            await ForwardAsync([.. batch.Select(e => e.Change!)]);
             _status.Read();
-            Finish(batch, failure: null);
         }
         catch (Exception ex) when (_stop.IsCancellationRequested)
         {
-            Finish(batch, ex is OperationCanceledException ? null : ex);
+            failure = ex is OperationCanceledException ? null : ex;
         }
         catch (Exception ex)
         {
             LogCallFailed(_logger, ex, batch.Count);
-            Finish(batch, ex);
+            failure = ex;
+        }
+
+        Finish(batch, failure);
+    }
+
+    private async Task ForwardAsync(List<PreparedChange> changes)
+    {
+        using var forward = OrderTracing.StartForward(changes);
+        IReadOnlyList<Contracts.Orders.OrderBatchItemResult>? results;
+        try
+        {
+            results = await _forwarder.SendBatchAsync(changes, _stop.Token);
+        }
+        catch (Exception ex)
+        {
+            forward.Failed(ex);
+            throw;
+        }
+
+        if (results is null)
+        {
+            // The kitchen failed the call for a reason of its own: one at a time, so that only the change it
+            // cannot take is held (visibly, by name) and the others go on; each in its own trace.
+            foreach (var change in changes)
+            {
+                using var alone = OrderTracing.StartStep("forward alone", change.Trace);
+                await _relay.RelayAsync(change, _stop.Token);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                if (results[i].Invalid.Count > 0)
+                {
+                    using var reject = OrderTracing.StartStep("reject", changes[i].Trace);
+                    await _relay.RejectAsync(changes[i], [.. results[i].Invalid.Select(v => $"{v.Field} {v.Description}")], "kitchen", _stop.Token);
+                }
+            }
         }
     }
 

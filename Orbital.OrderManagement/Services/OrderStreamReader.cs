@@ -103,6 +103,7 @@ public sealed partial class OrderStreamReader(
             await pipeline.DrainAsync(cancellationToken);
             pipeline.TakeDealtWith();
             await SaveAsync(stream.GetResumeToken(), openedAt, progress, cancellationToken, orders: pipeline.TakeTraces());
+            (_unsaved, _unsavedChanges) = (null, 0);
             Report(scan, result);
         }
 
@@ -136,32 +137,38 @@ public sealed partial class OrderStreamReader(
         RetrySchedule progress,
         CancellationToken cancellationToken)
     {
-        var next = stream.MoveNextAsync(cancellationToken);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var next = stream.MoveNextAsync(reading.Token);
         try
         {
             var dealtWith = pipeline.Progress;
-            while (!next.IsCompleted && !pipeline.IsIdle)
+            while (!next.IsCompleted)
             {
-                if (await Task.WhenAny(next, dealtWith) != dealtWith)
+                // What was dealt with since the batch was handled (perhaps all of it, just now) is saved first.
+                pipeline.ThrowIfFailed();
+                await CheckpointAsync(pipeline, progress, cancellationToken);
+                if (pipeline.IsIdle || await Task.WhenAny(next, dealtWith) != dealtWith)
                 {
                     break;
                 }
 
                 dealtWith = pipeline.Progress;
-                pipeline.ThrowIfFailed();
-                await CheckpointAsync(pipeline, progress, cancellationToken);
-            }
-
-            if (!next.IsCompleted && _unsaved is not null)
-            {
-                // Everything on its way arrived just before the wait began: save it now.
-                await CheckpointAsync(pipeline, progress, cancellationToken);
             }
         }
         catch
         {
-            // The stream is abandoned; its pending getMore ends with it and its outcome no longer matters.
-            _ = next.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            // The stream is abandoned: its getMore is cancelled and waited for, so the cursor is never disposed
+            // under a read still using it; how the read ends no longer matters.
+            await reading.CancelAsync();
+            try
+            {
+                await next;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Ended by the cancellation, or by the failure being thrown.
+            }
+
             throw;
         }
 
@@ -251,7 +258,8 @@ public sealed partial class OrderStreamReader(
 
         // A quiet batch with nothing on its way: every change up to the post-batch token has been dealt with, so it is
         // safe to save, and saving it now and then keeps the checkpoint inside the oplog's window.
-        if (!any && quiet != QuietBatch.Skip && pipeline.IsIdle && _unsaved is null
+        pipeline.ThrowIfFailed();
+        if (!any && quiet != QuietBatch.Skip && pipeline.IsSettled && _unsaved is null
             && time.GetUtcNow() - _lastQuietCheckpoint >= _options.QuietCheckpointInterval
             && stream.GetResumeToken() is { } token)
         {

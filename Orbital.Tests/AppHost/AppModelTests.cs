@@ -96,6 +96,7 @@ public sealed class AppModelTests
         Assert.Same(emulator, orders.Parent);
         Assert.Equal("mongodb://127.0.0.1:41999/orbital?replicaSet=rs0", await orders.ConnectionStringExpression.GetValueAsync(TestContext.Current.CancellationToken));
         Assert.Equal("true", environment["MongoDB__orders__Emulator"]);
+        Assert.Equal("Beginning", environment["OrderListener__StartFrom"]);
         Assert.Contains("orders", AppModel.WaitsOf(model.Resource("order-management")));
         Assert.Contains(orders.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "place-sample-order");
     }

@@ -22,6 +22,22 @@ public sealed class OrderPipelineTests(MongoDBFixture mongo) : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [Fact]
+    public async Task A_change_is_checkpointed_once_the_kitchen_acknowledged_it_while_the_stream_waits_for_more()
+    {
+        // The stream's next read waits up to a minute for changes; the checkpoint must not wait with it.
+        await using var service = await _harness.StartAsync(("OrderListener:MaxAwaitTime", "00:01:00"));
+
+        await Platform.InsertAsync(Orders.Document("pipeline-prompt"));
+        await _harness.StoredAsync("pipeline-prompt");
+
+        await Eventually.HoldsAsync(
+            async () => (await Platform.CheckpointAsync())?["savedAt"].ToUniversalTime() >= Kitchen.StoredAt("pipeline-prompt").AddMilliseconds(-1),
+            "the change is checkpointed while the read is still waiting",
+            TimeSpan.FromSeconds(20));
+        Assert.Empty(await _harness.OrdersAfterCheckpointAsync());
+    }
+
+    [Fact]
     public async Task A_backlog_travels_in_batches_and_every_order_arrives_once()
     {
         var ids = Enumerable.Range(0, 600).Select(i => $"pipeline-many-{i:D3}").ToArray();
