@@ -51,7 +51,11 @@ internal static class BenchmarkReport
             - **Screens.** The kitchen formats each event once and writes a burst to each screen in one piece. The 500 screens
               run in the benchmark's own process on the same two cores, and reading ~100,000 events a second costs that
               process about as much CPU as the kitchen spends sending them; "insert → kitchen intake" in the screens table
-              shows how much of the latency is the order path under that load, before any screen is involved.
+              shows how much of the latency is the order path under that load, before any screen is involved. Sampled with
+              `top` during a run: the benchmark's process (screens, writer and the in-process MongoDB emulator) 80–100 % of
+              a core, the kitchen 40–60 %, the order service ~25 %; the writer reaches 120–135 of the 200 orders/s asked, so
+              the machine is saturated and the latency is queueing. Moving MongoDB to a process of its own made it worse
+              (a fourth busy process on two cores). The target needs the screens on another machine, or fewer of them.
 
             {payload}
             {pipeline}
