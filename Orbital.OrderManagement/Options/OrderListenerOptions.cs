@@ -79,7 +79,8 @@ public sealed class OrderListenerOptions
 
     /// <summary>
     /// Checkpoint writes are coalesced: the newest dealt-with position is saved once this many changes are behind
-    /// it, or <see cref="CheckpointInterval"/> after the last save, or as soon as nothing is on its way.
+    /// it, or <see cref="CheckpointInterval"/> after the last save (at once for a change after a quiet while, also
+    /// while the stream waits for its next batch).
     /// </summary>
     [Range(1, 100_000)]
     public int CheckpointEvery { get; set; } = 1_000;

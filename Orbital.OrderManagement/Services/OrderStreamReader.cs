@@ -147,12 +147,22 @@ public sealed partial class OrderStreamReader(
                 // What was dealt with since the batch was handled (perhaps all of it, just now) is saved first.
                 pipeline.ThrowIfFailed();
                 await CheckpointAsync(pipeline, progress, cancellationToken);
-                if (pipeline.IsIdle || await Task.WhenAny(next, dealtWith) != dealtWith)
+                if (pipeline.IsIdle && _unsaved is null)
                 {
                     break;
                 }
 
-                dealtWith = pipeline.Progress;
+                // Something is still on its way, or saved too recently to save again yet: wake for whichever
+                // comes first, the next batch, an acknowledgement, or the time the unsaved position is due.
+                var woke = _unsaved is null
+                    ? await Task.WhenAny(next, dealtWith)
+                    : await Task.WhenAny(next, dealtWith, Task.Delay(Max(_lastSave + _options.CheckpointInterval - time.GetUtcNow(), TimeSpan.Zero), time, reading.Token));
+                if (woke == next)
+                {
+                    break;
+                }
+
+                dealtWith = woke == dealtWith ? pipeline.Progress : dealtWith;
             }
         }
         catch
@@ -172,8 +182,12 @@ public sealed partial class OrderStreamReader(
             throw;
         }
 
-        return await next;
+        var more = await next;
+        await reading.CancelAsync();
+        return more;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private void Report(StreamStart.CatchUp? scan, CatchUpResult? result)
     {
@@ -272,7 +286,8 @@ public sealed partial class OrderStreamReader(
 
     /// <summary>
     /// Saves the newest position the kitchen dealt with (with everything before it), coalescing writes: once enough
-    /// changes are behind it, a short while after the last save, or at once when nothing is on its way.
+    /// changes are behind it, or when <see cref="OrderListenerOptions.CheckpointInterval"/> passed since the last save
+    /// (a change after a quiet while is saved at once; under a steady flow, a few times a second).
     /// </summary>
     private async Task CheckpointAsync(OrderRelayPipeline pipeline, RetrySchedule progress, CancellationToken cancellationToken)
     {
@@ -284,7 +299,7 @@ public sealed partial class OrderStreamReader(
 
         var now = time.GetUtcNow();
         if (_unsaved is { } position
-            && (pipeline.IsIdle || _unsavedChanges >= _options.CheckpointEvery || now - _lastSave >= _options.CheckpointInterval))
+            && (_unsavedChanges >= _options.CheckpointEvery || now - _lastSave >= _options.CheckpointInterval))
         {
             await SaveAsync(position.Token, position.EventTime, progress, cancellationToken, orders: pipeline.TakeTraces());
             (_unsaved, _unsavedChanges, _lastSave) = (null, 0, now);
