@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Orbital.Contracts.Orders;
 using Orbital.Tests.Infrastructure;
@@ -108,7 +106,7 @@ public sealed class StationBoardTests(LocalPostgresServer postgres) : IAsyncLife
     public async Task The_board_reloads_its_snapshot_when_the_kitchen_database_is_restored_behind_it()
     {
         await SubmitAsync("board-restored", DateTime.UtcNow, ("Restore Station", "Burger", 2, []));
-        var database = new KitchenDatabase(_kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+        var database = _kitchen.Database;
         var restoredTo = await database.ScalarAsync<long>("SELECT max(id) FROM kitchen_events");
         await SubmitAsync("board-lost-in-restore", DateTime.UtcNow, ("Restore Station", "Burger", 3, []));
         await _page.GotoAsync($"{_kitchen.HttpAddress}?station=Restore%20Station");

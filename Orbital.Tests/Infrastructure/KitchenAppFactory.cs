@@ -84,6 +84,12 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
         return factory;
     }
 
+    /// <summary>The kitchen's PostgreSQL database, as it runs with it.</summary>
+    public string ConnectionString => _connectionString;
+
+    /// <summary>The kitchen's tables, read and written directly.</summary>
+    public KitchenDatabase Database => new(_connectionString);
+
     /// <summary>The manager key every test kitchen runs with (tests only; a real one is a generated secret).</summary>
     public const string ManagerKey = "test-manager-key-0123456789abcdef";
 

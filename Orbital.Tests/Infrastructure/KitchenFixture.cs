@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
 
 namespace Orbital.Tests.Infrastructure;
@@ -13,7 +11,7 @@ public sealed class KitchenFixture(LocalPostgresServer postgres) : IAsyncLifetim
 
     public KitchenDatabase Database { get; private set; } = null!;
 
-    public string ConnectionString => Kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!;
+    public string ConnectionString => Kitchen.ConnectionString;
 
     public async ValueTask InitializeAsync()
     {

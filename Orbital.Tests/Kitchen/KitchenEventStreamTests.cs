@@ -179,7 +179,7 @@ public sealed class KitchenEventStreamTests(LocalPostgresServer postgres) : IAsy
         Assert.Contains("yesterday", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    private KitchenDatabase Database => new(_kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+    private KitchenDatabase Database => _kitchen.Database;
 
     /// <summary>The ids a screen should get after <paramref name="after"/>: the events table is the truth.</summary>
     private async Task<List<string?>> MissedEventIdsAsync(long after, string? station)

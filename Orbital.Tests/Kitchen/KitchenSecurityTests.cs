@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Grpc.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Security;
@@ -231,7 +230,7 @@ public sealed class KitchenSecurityTests(LocalPostgresServer postgres) : IAsyncL
         Assert.DoesNotMatch("<script>|<script [^>]*>[^<]+</script>|\\son[a-z]+=", html);
     }
 
-    private string ConnectionString => _kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!;
+    private string ConnectionString => _kitchen.ConnectionString;
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path)
     {

@@ -25,7 +25,7 @@ public sealed class OrderBatchIntakeTests(LocalPostgresServer postgres) : IAsync
     {
         _kitchen = await KitchenAppFactory.StartAsync(postgres);
         _client = _kitchen.CreateIntakeClient();
-        _database = new KitchenDatabase(_kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+        _database = _kitchen.Database;
     }
 
     public async ValueTask DisposeAsync() => await _kitchen.DisposeAsync();

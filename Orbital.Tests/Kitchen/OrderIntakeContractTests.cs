@@ -23,7 +23,7 @@ public sealed class OrderIntakeContractTests(LocalPostgresServer postgres) : IAs
     {
         _kitchen = await KitchenAppFactory.StartAsync(postgres);
         _client = _kitchen.CreateIntakeClient();
-        _database = new KitchenDatabase(_kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+        _database = _kitchen.Database;
     }
 
     public async ValueTask DisposeAsync() => await _kitchen.DisposeAsync();
@@ -121,7 +121,7 @@ public sealed class OrderIntakeContractTests(LocalPostgresServer postgres) : IAs
     public async Task A_call_that_outlives_its_deadline_fails_with_DEADLINE_EXCEEDED_and_stores_nothing()
     {
         // Another session holds the orders table, so the insert waits past the caller's deadline.
-        await using var blocker = new NpgsqlConnection(_kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen"));
+        await using var blocker = new NpgsqlConnection(_kitchen.ConnectionString);
         await blocker.OpenAsync(Cancellation);
         await using (var transaction = await blocker.BeginTransactionAsync(Cancellation))
         {

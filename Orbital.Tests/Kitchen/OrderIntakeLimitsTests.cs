@@ -1,7 +1,5 @@
 using Google.Rpc;
 using Grpc.Core;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
 using Orbital.Contracts.Validation;
 using Orbital.Tests.Infrastructure;
@@ -26,7 +24,7 @@ public sealed class OrderIntakeLimitsTests(LocalPostgresServer postgres) : IAsyn
     {
         _kitchen = await KitchenAppFactory.StartAsync(postgres);
         _client = _kitchen.CreateIntakeClient();
-        _database = new KitchenDatabase(_kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+        _database = _kitchen.Database;
     }
 
     public async ValueTask DisposeAsync() => await _kitchen.DisposeAsync();

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orbital.Tests.Infrastructure;
 
 namespace Orbital.Tests.Kitchen;
@@ -86,7 +84,7 @@ public sealed class ScreenRecoveryTests
         var beforeRestore = await screen.TakeAsync(2);
 
         // A restore from a backup taken at 'restoredTo': the later events and the sequence go back.
-        var database = new KitchenDatabase(kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+        var database = kitchen.Database;
         await database.ExecuteAsync($"DELETE FROM kitchen_events WHERE id > {restoredTo}; ALTER TABLE kitchen_events ALTER COLUMN id RESTART WITH {restoredTo + 1};");
         var reset = await screen.NextAsync(TimeSpan.FromSeconds(10));
         await api.SubmitAsync("screen-after-restore", DateTime.UtcNow, ("Restore Station", "Burger", 1));
@@ -162,12 +160,12 @@ public sealed class ScreenRecoveryTests
 
     private static async Task<Dictionary<string, long>> ReadyEventIdsAsync(KitchenAppFactory kitchen)
     {
-        var database = new KitchenDatabase(kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!);
+        var database = kitchen.Database;
         var pairs = await database.ScalarAsync<string>("SELECT string_agg((payload::json->>'orderId') || '=' || id, ',') FROM kitchen_events WHERE type = 'order.ready'");
         return pairs.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<long> NewestEventIdAsync(KitchenAppFactory kitchen)
-        => await new KitchenDatabase(kitchen.Services.GetRequiredService<IConfiguration>().GetConnectionString("kitchen")!)
+        => await kitchen.Database
             .ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM kitchen_events");
 }

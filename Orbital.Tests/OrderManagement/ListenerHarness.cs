@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using Orbital.Tests.Infrastructure;
 using Orbital.Tests.MongoDB;
@@ -57,14 +58,18 @@ internal sealed class ListenerHarness : IDisposable
         $"health says '{text}'");
 
     /// <summary>The checkpoint is written just after the acknowledgement; a restart test waits for it.</summary>
-    public Task WaitForCheckpointAfterAsync(string orderId) => Eventually.HoldsAsync(
+    public Task WaitForCheckpointAfterAsync(string orderId, TimeSpan? timeout = null) => Eventually.HoldsAsync(
         async () => (await Platform.CheckpointAsync())?["savedAt"].ToUniversalTime() >= Kitchen.StoredAt(orderId).AddMilliseconds(-1), // BSON dates keep milliseconds
-        $"the change of {orderId} is checkpointed");
+        $"the change of {orderId} is checkpointed",
+        timeout);
 
     /// <summary>The orders a listener resuming from the saved checkpoint would read again (none: everything before it is dealt with).</summary>
     public async Task<List<string>> OrdersAfterCheckpointAsync()
+        => await OrdersAfterAsync((await Platform.CheckpointAsync())!["resumeToken"].AsBsonDocument);
+
+    /// <summary>The order ids a change stream resumed after <paramref name="token"/> delivers within a second.</summary>
+    public async Task<List<string>> OrdersAfterAsync(BsonDocument token)
     {
-        var token = (await Platform.CheckpointAsync())!["resumeToken"].AsBsonDocument;
         var options = new ChangeStreamOptions { ResumeAfter = token, MaxAwaitTime = TimeSpan.FromMilliseconds(200) };
         using var stream = await Platform.Orders.WatchAsync(options, TestContext.Current.CancellationToken);
         var orders = new List<string>();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
 using MongoDB.Bson;
-using MongoDB.Driver;
 using Orbital.OrderManagement.Diagnostics;
 using Orbital.Tests.Infrastructure;
 using Orbital.Tests.MongoDB;
@@ -277,22 +276,7 @@ public sealed class OrderListenerTests : IDisposable
 
     private Task<OrderServiceFactory> StartAsync(params (string Key, string? Value)[] settings) => _harness.StartAsync(settings);
 
-    /// <summary>The order ids a change stream resumed after <paramref name="token"/> delivers within a second.</summary>
-    private async Task<List<string>> OrdersAfterAsync(BsonDocument token)
-    {
-        var options = new ChangeStreamOptions { ResumeAfter = token, MaxAwaitTime = TimeSpan.FromMilliseconds(200) };
-        using var stream = await _platform.Orders.WatchAsync(options, TestContext.Current.CancellationToken);
-        var orders = new List<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(1);
-        while (DateTime.UtcNow < deadline && await stream.MoveNextAsync(TestContext.Current.CancellationToken))
-        {
-            orders.AddRange(stream.Current
-                .Where(c => c.OperationType == ChangeStreamOperationType.Insert)
-                .Select(c => c.FullDocument.GetValue("OtterOrderId", string.Empty).AsString));
-        }
-
-        return orders;
-    }
+    private Task<List<string>> OrdersAfterAsync(BsonDocument token) => _harness.OrdersAfterAsync(token);
 
     private static Task<string> HealthAsync(OrderServiceFactory service) => ListenerHarness.HealthAsync(service);
 

@@ -30,10 +30,7 @@ public sealed class OrderPipelineTests(MongoDBFixture mongo) : IDisposable
         await Platform.InsertAsync(Orders.Document("pipeline-prompt"));
         await _harness.StoredAsync("pipeline-prompt");
 
-        await Eventually.HoldsAsync(
-            async () => (await Platform.CheckpointAsync())?["savedAt"].ToUniversalTime() >= Kitchen.StoredAt("pipeline-prompt").AddMilliseconds(-1),
-            "the change is checkpointed while the read is still waiting",
-            TimeSpan.FromSeconds(20));
+        await _harness.WaitForCheckpointAfterAsync("pipeline-prompt", TimeSpan.FromSeconds(20));
         Assert.Empty(await _harness.OrdersAfterCheckpointAsync());
     }
 
