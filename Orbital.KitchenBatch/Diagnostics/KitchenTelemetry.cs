@@ -41,7 +41,7 @@ public sealed class KitchenTelemetry
             "orbital.kitchen.open_quantity",
             () => openQuantity.Current.Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("station", s.Key))),
             "{item}",
-            "Items ordered and not yet completed, by station (read every few seconds).");
+            "Items ordered and not yet completed, by station (read at most every 5 s, when collected).");
     }
 
     /// <summary>An order change applied (or found already applied).</summary>

@@ -5,58 +5,71 @@ using Orbital.KitchenBatch.Services;
 namespace Orbital.KitchenBatch.Diagnostics;
 
 /// <summary>
-/// The open quantity per station, read from the batch items every <see cref="RefreshInterval"/> so that the
-/// metric's collection never queries PostgreSQL itself (an exporter collects on its own schedule, and a slow
-/// database must not stall it).
+/// The open quantity per station for the <c>orbital.kitchen.open_quantity</c> gauge. A metric's collection never
+/// queries PostgreSQL itself (a slow database must not stall the exporter): it gets the figures last read, and
+/// starts a read in the background when those are older than <see cref="RefreshInterval"/>. Nothing is read while
+/// nothing collects.
 /// </summary>
-public sealed partial class OpenQuantityCache(IServiceScopeFactory scopes, KitchenSchemaState schema, TimeProvider time, ILogger<OpenQuantityCache> logger) : BackgroundService
+public sealed partial class OpenQuantityCache(
+    IServiceScopeFactory scopes,
+    KitchenSchemaState schema,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<OpenQuantityCache> logger)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>The open quantity of each station that has a batch item, as last read.</summary>
-    public IReadOnlyDictionary<string, long> Current { get; private set; } = new Dictionary<string, long>();
+    private IReadOnlyDictionary<string, long> _current = new Dictionary<string, long>();
+    private DateTimeOffset _readAt = DateTimeOffset.MinValue;
+    private int _reading;
+
+    /// <summary>The open quantity of each station that has a batch item, as last read (empty before the first read).</summary>
+    public IReadOnlyDictionary<string, long> Current
+    {
+        get
+        {
+            ReadInBackgroundIfStale();
+            return _current;
+        }
+    }
 
     /// <summary>Reads the open quantities now.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        Current = await db.BatchItems.AsNoTracking()
+        _current = await db.BatchItems.AsNoTracking()
             .GroupBy(b => b.Station)
             .Select(g => new { Station = g.Key, Open = g.Sum(b => (long)b.OpenQuantity) })
             .ToDictionaryAsync(s => s.Station, s => s.Open, StringComparer.Ordinal, cancellationToken);
+        _readAt = time.GetUtcNow();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private void ReadInBackgroundIfStale()
     {
-        using var timer = new PeriodicTimer(RefreshInterval, time);
-        try
+        if (!schema.IsReady || time.GetUtcNow() - _readAt < RefreshInterval || Interlocked.Exchange(ref _reading, 1) == 1)
         {
-            do
-            {
-                if (!schema.IsReady)
-                {
-                    continue;
-                }
+            return;
+        }
 
-                try
-                {
-                    await RefreshAsync(stoppingToken);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The last figures stay until the database answers again.
-                    LogRefreshFailed(logger, ex.Message);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        _ = Task.Run(async () =>
         {
-            // Stopping.
-        }
+            try
+            {
+                await RefreshAsync(lifetime.ApplicationStopping);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The last figures stay until the database answers again.
+                LogRefreshFailed(logger, ex.Message);
+            }
+            finally
+            {
+                Volatile.Write(ref _reading, 0);
+            }
+        });
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The open quantities could not be read: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The open quantities per station could not be read for the metrics: {Reason}")]
     private static partial void LogRefreshFailed(ILogger logger, string reason);
 }

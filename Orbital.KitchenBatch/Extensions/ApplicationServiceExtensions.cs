@@ -32,7 +32,6 @@ public static class ApplicationServiceExtensions
 
         builder.Services.AddSingleton<KitchenSchemaState>();
         builder.Services.AddSingleton<OpenQuantityCache>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenQuantityCache>());
         builder.Services.AddSingleton<KitchenTelemetry>();
         builder.Services.AddHostedService<KitchenSchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
