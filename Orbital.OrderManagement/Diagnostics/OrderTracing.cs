@@ -99,28 +99,24 @@ public static class OrderTracing
             return new ForwardSpans(null, []);
         }
 
-        var previous = Activity.Current;
         var call = s_source.StartActivity("forward", ActivityKind.Internal, traced[0].Trace!.Context, StartTags(changes.Count));
+        if (call is null)
+        {
+            return new ForwardSpans(null, []);
+        }
+
+        ActivityLink[] toCall = [new(call.Context)];
         var others = new List<Activity>(traced.Count - 1);
-        if (call is not null)
+        foreach (var change in traced.Skip(1))
         {
-            ActivityLink[] toCall = [new(call.Context)];
-            foreach (var change in traced.Skip(1))
+            if (s_source.StartActivity("forward", ActivityKind.Internal, change.Trace!.Context, StartTags(changes.Count), toCall) is { } span)
             {
-                if (s_source.StartActivity("forward", ActivityKind.Internal, change.Trace!.Context, StartTags(changes.Count), toCall) is { } span)
-                {
-                    others.Add(span);
-                }
+                others.Add(span);
             }
-
-            // Starting the others made the last of them current; the call runs under the first.
-            Activity.Current = call;
-        }
-        else
-        {
-            Activity.Current = previous;
         }
 
+        // Starting the others made the last of them current; the call runs under the first.
+        Activity.Current = call;
         return new ForwardSpans(call, others);
     }
 
