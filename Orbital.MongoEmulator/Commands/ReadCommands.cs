@@ -18,7 +18,7 @@ internal static class ReadCommands
         var documents = context.State.Locked(() =>
         {
             var collection = context.State.Collection(context.Database, context.CollectionName);
-            IEnumerable<BsonDocument> matches = collection?.Documents.Where(d => FilterMatcher.Matches(d, filter)).ToList() ?? [];
+            IEnumerable<BsonDocument> matches = collection?.Matching(filter).ToList() ?? [];
             if (command.TryGetValue("sort", out var sort) && sort is BsonDocument sortDocument)
             {
                 matches = matches.Order(new SortSpecification(sortDocument));

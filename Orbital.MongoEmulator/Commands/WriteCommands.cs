@@ -94,7 +94,7 @@ internal static class WriteCommands
             }
 
             var filter = statement.GetValue("q", new BsonDocument()).AsBsonDocument;
-            var matches = collection.Documents.Where(d => FilterMatcher.Matches(d, filter));
+            var matches = collection.Matching(filter);
             var victims = (statement.GetValue("limit", 0).ToInt32() == 1 ? matches.Take(1) : matches).ToList();
             foreach (var victim in victims)
             {
@@ -119,7 +119,7 @@ internal static class WriteCommands
             throw new MongoCommandError(MongoCommandError.FailedToParse, "FailedToParse", "multi update is not supported for replacement-style update");
         }
 
-        var matches = collection.Documents.Where(d => FilterMatcher.Matches(d, filter)).ToList();
+        var matches = collection.Matching(filter).ToList();
         if (!multi)
         {
             matches = [.. matches.Take(1)];

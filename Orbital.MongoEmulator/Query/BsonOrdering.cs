@@ -49,6 +49,39 @@ internal static class BsonOrdering
 
     public static bool AreEqual(BsonValue left, BsonValue right) => Compare(left, right) == 0;
 
+    /// <summary>A hash code that agrees with <see cref="AreEqual"/>: values that compare equal hash alike.</summary>
+    public static int HashCode(BsonValue value)
+    {
+        switch (TypeClass(value))
+        {
+            case 1:
+                return 1;
+            case 2:
+                return value.ToDouble().GetHashCode();
+            case 3:
+                return string.GetHashCode(value.ToString(), StringComparison.Ordinal);
+            case 4:
+                var document = new System.HashCode();
+                foreach (var element in value.AsBsonDocument)
+                {
+                    document.Add(string.GetHashCode(element.Name, StringComparison.Ordinal));
+                    document.Add(HashCode(element.Value));
+                }
+
+                return document.ToHashCode();
+            case 5:
+                var array = new System.HashCode();
+                foreach (var item in value.AsBsonArray)
+                {
+                    array.Add(HashCode(item));
+                }
+
+                return array.ToHashCode();
+            default:
+                return value.GetHashCode();
+        }
+    }
+
     private static int CompareDocuments(BsonDocument left, BsonDocument right)
     {
         for (var i = 0; i < Math.Min(left.ElementCount, right.ElementCount); i++)

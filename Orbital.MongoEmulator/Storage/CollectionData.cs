@@ -3,15 +3,27 @@ using Orbital.MongoEmulator.Query;
 
 namespace Orbital.MongoEmulator.Storage;
 
-/// <summary>One collection's documents (in insertion order) and its indexes; unique ones are enforced.</summary>
-internal sealed class CollectionData(string database, string name)
+/// <summary>
+/// One collection's documents (in insertion order) and its indexes. Unique ones (<c>_id</c> among them) are
+/// enforced and kept as hash tables, so an insert or a look-up by <c>_id</c> costs the same however many documents
+/// the collection holds.
+/// </summary>
+internal sealed class CollectionData
 {
     private readonly List<BsonDocument> _documents = [];
-    private readonly List<BsonDocument> _indexes = [new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } }];
+    private readonly List<BsonDocument> _indexes = [];
+    private readonly List<UniqueIndex> _unique = [];
 
-    public string Database { get; } = database;
+    public CollectionData(string database, string name)
+    {
+        Database = database;
+        Name = name;
+        AddIndex(new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } });
+    }
 
-    public string Name { get; } = name;
+    public string Database { get; }
+
+    public string Name { get; }
 
     public Guid Uuid { get; } = Guid.NewGuid();
 
@@ -21,30 +33,74 @@ internal sealed class CollectionData(string database, string name)
 
     public string Namespace => $"{Database}.{Name}";
 
-    public BsonDocument? FindById(BsonValue id) => _documents.FirstOrDefault(d => BsonOrdering.AreEqual(d["_id"], id));
+    public BsonDocument? FindById(BsonValue id) => _unique[0].Documents.GetValueOrDefault(new BsonArray { id });
+
+    /// <summary>
+    /// The documents a query filter selects, in insertion order; a filter on one plain <c>_id</c> value is looked up
+    /// in the <c>_id</c> index rather than matched against every document.
+    /// </summary>
+    public IEnumerable<BsonDocument> Matching(BsonDocument filter)
+    {
+        if (filter.ElementCount == 1 && filter.GetElement(0) is { Name: "_id", Value: var id }
+            && id.BsonType is not (BsonType.Document or BsonType.Array or BsonType.RegularExpression))
+        {
+            return FindById(id) is { } document ? [document] : [];
+        }
+
+        return _documents.Where(d => FilterMatcher.Matches(d, filter));
+    }
 
     public void Add(BsonDocument document)
     {
-        EnsureUnique(document, except: null);
+        var keys = KeysFor(document, except: null);
         _documents.Add(document);
+        for (var i = 0; i < _unique.Count; i++)
+        {
+            _unique[i].Documents.Add(keys[i], document);
+        }
     }
 
     /// <summary>Swaps <paramref name="current"/> for <paramref name="replacement"/> if no unique index objects.</summary>
     public void Replace(BsonDocument current, BsonDocument replacement)
     {
-        EnsureUnique(replacement, except: current);
-        _documents[_documents.IndexOf(current)] = replacement;
+        var keys = KeysFor(replacement, except: current);
+        _documents[_documents.FindIndex(d => ReferenceEquals(d, current))] = replacement;
+        for (var i = 0; i < _unique.Count; i++)
+        {
+            _unique[i].Documents.Remove(KeyOf(current, _unique[i].Key));
+            _unique[i].Documents[keys[i]] = replacement;
+        }
     }
 
-    public void Remove(BsonDocument document) => _documents.Remove(document);
+    public void Remove(BsonDocument document)
+    {
+        var position = _documents.FindIndex(d => ReferenceEquals(d, document));
+        if (position < 0)
+        {
+            return;
+        }
+
+        _documents.RemoveAt(position);
+        foreach (var index in _unique)
+        {
+            index.Documents.Remove(KeyOf(document, index.Key));
+        }
+    }
 
     /// <summary>The same documents and indexes under another name, as <c>renameCollection</c> leaves them.</summary>
     public CollectionData RenamedTo(string database, string name)
     {
         var renamed = new CollectionData(database, name);
-        renamed._documents.AddRange(_documents);
-        renamed._indexes.Clear();
-        renamed._indexes.AddRange(_indexes);
+        foreach (var index in _indexes.Skip(1))
+        {
+            renamed.AddIndex(index);
+        }
+
+        foreach (var document in _documents)
+        {
+            renamed.Add(document);
+        }
+
         return renamed;
     }
 
@@ -57,31 +113,41 @@ internal sealed class CollectionData(string database, string name)
             return false;
         }
 
-        if (specification.GetValue("unique", false).ToBoolean())
+        if (name == "_id_" || specification.GetValue("unique", false).ToBoolean())
         {
-            var key = specification["key"].AsBsonDocument;
-            var duplicates = _documents.GroupBy(d => KeyOf(d, key), KeyComparer.Instance).FirstOrDefault(g => g.Count() > 1);
-            if (duplicates is not null)
+            var index = new UniqueIndex(name, specification["key"].AsBsonDocument);
+            foreach (var document in _documents)
             {
-                throw DuplicateKey(name, duplicates.Key);
+                var key = KeyOf(document, index.Key);
+                if (!index.Documents.TryAdd(key, document))
+                {
+                    throw DuplicateKey(name, key);
+                }
             }
+
+            _unique.Add(index);
         }
 
         _indexes.Add(specification);
         return true;
     }
 
-    private void EnsureUnique(BsonDocument candidate, BsonDocument? except)
+    /// <summary>The document's key in each unique index, or a duplicate key error naming the first it breaks.</summary>
+    private BsonArray[] KeysFor(BsonDocument candidate, BsonDocument? except)
     {
-        foreach (var index in _indexes.Where(i => i["name"] == "_id_" || i.GetValue("unique", false).ToBoolean()))
+        var keys = new BsonArray[_unique.Count];
+        for (var i = 0; i < _unique.Count; i++)
         {
-            var key = index["key"].AsBsonDocument;
-            var candidateKey = KeyOf(candidate, key);
-            if (_documents.Any(d => !ReferenceEquals(d, except) && KeyComparer.Instance.Equals(KeyOf(d, key), candidateKey)))
+            var key = KeyOf(candidate, _unique[i].Key);
+            if (_unique[i].Documents.TryGetValue(key, out var holder) && !ReferenceEquals(holder, except))
             {
-                throw DuplicateKey(index["name"].AsString, candidateKey);
+                throw DuplicateKey(_unique[i].Name, key);
             }
+
+            keys[i] = key;
         }
+
+        return keys;
     }
 
     private MongoCommandError DuplicateKey(string indexName, BsonArray key)
@@ -90,12 +156,18 @@ internal sealed class CollectionData(string database, string name)
     private static BsonArray KeyOf(BsonDocument document, BsonDocument key)
         => new(key.Names.Select(field => DocumentPath.Resolve(document, field).FirstOrDefault() ?? BsonNull.Value));
 
+    private sealed record UniqueIndex(string Name, BsonDocument Key)
+    {
+        public Dictionary<BsonArray, BsonDocument> Documents { get; } = new(KeyComparer.Instance);
+    }
+
+    /// <summary>Keys are equal as MongoDB compares them (1, 1L and 1.0 are one key), and hash alike when equal.</summary>
     private sealed class KeyComparer : IEqualityComparer<BsonArray>
     {
         public static readonly KeyComparer Instance = new();
 
         public bool Equals(BsonArray? x, BsonArray? y) => x is not null && y is not null && BsonOrdering.AreEqual(x, y);
 
-        public int GetHashCode(BsonArray obj) => obj.Count;
+        public int GetHashCode(BsonArray obj) => BsonOrdering.HashCode(obj);
     }
 }

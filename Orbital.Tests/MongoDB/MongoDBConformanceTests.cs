@@ -89,6 +89,31 @@ public sealed class MongoDBConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Unique_keys_follow_updates_and_deletes_and_numbers_equal_in_value_are_one_key()
+    {
+        var rejected = _database.GetCollection<BsonDocument>("rejected");
+        await rejected.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(new BsonDocument("sourceId", 1), new CreateIndexOptions { Unique = true }),
+            cancellationToken: Cancellation);
+        await rejected.InsertManyAsync([new BsonDocument { { "_id", 1 }, { "sourceId", "x" } }, new BsonDocument { { "_id", 2 }, { "sourceId", "y" } }], cancellationToken: Cancellation);
+
+        // An update onto a key another document holds fails and leaves the document as it was.
+        var taken = await Assert.ThrowsAsync<MongoWriteException>(() => rejected.UpdateOneAsync(new BsonDocument("_id", 2), Builders<BsonDocument>.Update.Set("sourceId", "x"), cancellationToken: Cancellation));
+        // An update to a free key frees the old one; a delete frees its keys.
+        await rejected.UpdateOneAsync(new BsonDocument("_id", 1), Builders<BsonDocument>.Update.Set("sourceId", "z"), cancellationToken: Cancellation);
+        await rejected.InsertOneAsync(new BsonDocument { { "_id", 3 }, { "sourceId", "x" } }, cancellationToken: Cancellation);
+        await rejected.DeleteOneAsync(new BsonDocument("_id", 2), Cancellation);
+        await rejected.InsertOneAsync(new BsonDocument { { "_id", 2L }, { "sourceId", "y" } }, cancellationToken: Cancellation);
+        var sameNumber = await Assert.ThrowsAsync<MongoWriteException>(() => rejected.InsertOneAsync(new BsonDocument { { "_id", 3.0 }, { "sourceId", "w" } }, cancellationToken: Cancellation));
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, taken.WriteError.Category);
+        Assert.Equal(ServerErrorCategory.DuplicateKey, sameNumber.WriteError.Category);
+        var stored = await rejected.Find(FilterDefinition<BsonDocument>.Empty).Sort(new BsonDocument("_id", 1)).ToListAsync(Cancellation);
+        Assert.Equal(["z", "y", "x"], stored.Select(d => d["sourceId"].AsString));
+        Assert.Equal("y", (await rejected.Find(new BsonDocument("_id", 2.0)).SingleAsync(Cancellation))["sourceId"].AsString);
+    }
+
+    [Fact]
     public async Task Upsert_inserts_once_then_updates_the_same_document()
     {
         var checkpoints = _database.GetCollection<BsonDocument>("checkpoints");
