@@ -109,52 +109,56 @@ public sealed partial class KitchenEventFeed(
 
         while (true)
         {
-            var next = await NextAsync(subscription, cancellationToken);
-            if (next.Closed)
+            var (next, closed) = await NextAsync(subscription, cancellationToken);
+            if (closed)
             {
                 // Cut off for falling behind (the connection is being aborted): the screen reconnects and replays.
                 yield break;
             }
 
-            if (next.Event is null)
+            if (next.Burst is null && next.ResetTo is null)
             {
                 yield return Heartbeat(null);
             }
-            else if (next.Event.Type == KitchenEventTypes.Reset)
+            else if (next.ResetTo is { } resetTo)
             {
-                lastSent = next.Event.Id;
+                lastSent = resetTo;
                 yield return Reset(lastSent, "the kitchen's events went back (its database was restored or recreated)");
             }
-            else if (next.Event.Id > lastSent)
+            else if (next.Burst!.FirstId > lastSent)
             {
-                lastSent = next.Event.Id;
-                yield return ToItem(next.Event);
+                // The usual case: the whole burst, in one piece.
+                lastSent = next.Burst.LastId;
+                yield return next.Burst.Frames;
+            }
+            else
+            {
+                // The first live burst may overlap what the replay sent.
+                foreach (var kitchenEvent in next.Burst.Events.Where(e => e.Id > lastSent))
+                {
+                    lastSent = kitchenEvent.Id;
+                    yield return ToItem(kitchenEvent);
+                }
             }
         }
     }
 
-    /// <summary>The next live event; none when the heartbeat interval passed quietly; closed when the feed ended.</summary>
-    private async ValueTask<(KitchenEvent? Event, bool Closed)> NextAsync(KitchenEventSubscription subscription, CancellationToken cancellationToken)
+    /// <summary>The next live delivery (heartbeats included); closed when the feed ended.</summary>
+    private static async ValueTask<(ScreenDelivery Delivery, bool Closed)> NextAsync(KitchenEventSubscription subscription, CancellationToken cancellationToken)
     {
-        // A burst is read without waiting (or arming a timer) per event: the writer then sends it in one piece.
-        if (subscription.Events.TryRead(out var ready))
+        // What is waiting is taken without an await: the writer then sends it with what it has.
+        if (subscription.TryTake(out var ready))
         {
             return (ready, false);
         }
 
-        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        quiet.CancelAfter(_options.HeartbeatInterval);
         try
         {
-            return (await subscription.Events.ReadAsync(quiet.Token), false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return (null, false);
+            return (await subscription.TakeAsync(cancellationToken), false);
         }
         catch (Exception ex) when (ex is ChannelClosedException or SubscriberTooSlowException)
         {
-            return (null, true);
+            return (default, true);
         }
     }
 

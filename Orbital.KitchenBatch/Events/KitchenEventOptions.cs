@@ -18,6 +18,15 @@ public sealed class KitchenEventOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:15")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The shortest time between two dispatches to the screens. The first commit after a quiet while goes out at once;
+    /// under load, the commits of this interval go out together, as one write per screen: at 200 orders a second and
+    /// hundreds of screens, this is what keeps the kitchen's writes (and the tablets' repaints) bounded. Zero
+    /// dispatches every commit on its own.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How often events committed by other kitchen instances are looked for.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

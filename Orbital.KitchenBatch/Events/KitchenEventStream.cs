@@ -44,8 +44,12 @@ public sealed partial class KitchenEventStream(
         return subscription;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Task.WhenAll(DispatchAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+
+    private async Task DispatchAsync(CancellationToken stoppingToken)
     {
+        long? lastDispatch = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before reading, so a commit during the read is not missed.
@@ -59,6 +63,7 @@ public sealed partial class KitchenEventStream(
                     if (events.Count > 0)
                     {
                         Dispatch(events);
+                        lastDispatch = time.GetTimestamp();
                     }
 
                     if (events.Count == _options.PageSize)
@@ -78,28 +83,68 @@ public sealed partial class KitchenEventStream(
             }
 
             await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
+
+            // Commits close together go out together: the first after a quiet while at once, then at most one
+            // dispatch (one write per screen) every DispatchInterval, however many transactions commit meanwhile.
+            if (lastDispatch is { } last && _options.DispatchInterval - time.GetElapsedTime(last) is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One timer for every screen, rather than one per screen armed at every wait: each half interval, a screen
+    /// that was handed nothing since the last tick gets a heartbeat, so none stays silent longer than the interval.
+    /// </summary>
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        using var ticks = new PeriodicTimer(_options.HeartbeatInterval / 2, time);
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stoppingToken))
+            {
+                foreach (var subscription in _subscriptions.Keys)
+                {
+                    subscription.HeartbeatIfQuiet();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The kitchen stops.
         }
     }
 
     private void Dispatch(List<KitchenEvent> events)
     {
         using var activity = KitchenTelemetry.StartDispatch(events, _subscriptions.Count);
+
+        // Formatted once per station shown, not once per screen: each screen is handed one burst.
+        var bursts = new Dictionary<string, EventBurst?>(StringComparer.Ordinal);
+        var everything = new Lazy<EventBurst?>(() => EventBurst.Of(events, station: null), LazyThreadSafetyMode.None);
         var cutOff = 0;
-        foreach (var kitchenEvent in events)
+        foreach (var subscription in _subscriptions.Keys)
         {
-            foreach (var subscription in _subscriptions.Keys)
+            EventBurst? burst;
+            if (subscription.Station is not { } station)
             {
-                if (subscription.Offer(kitchenEvent))
-                {
-                    cutOff++;
-                    telemetry.ScreenCutOff();
-                    LogSubscriberTooSlow(logger, subscription.Station ?? "(all)", _options.SubscriberBufferCapacity, kitchenEvent.Id);
-                }
+                burst = everything.Value;
+            }
+            else if (!bursts.TryGetValue(station, out burst))
+            {
+                burst = bursts[station] = EventBurst.Of(events, station);
             }
 
-            Interlocked.Exchange(ref _dispatched, kitchenEvent.Id);
+            if (burst is not null && subscription.Offer(burst))
+            {
+                cutOff++;
+                telemetry.ScreenCutOff();
+                LogSubscriberTooSlow(logger, subscription.Station ?? "(all)", _options.SubscriberBufferCapacity, burst.LastId);
+            }
         }
 
+        Interlocked.Exchange(ref _dispatched, events[^1].Id);
         telemetry.Dispatched(events.Count);
         activity?.SetTag("orbital.screens.cut_off", cutOff);
     }

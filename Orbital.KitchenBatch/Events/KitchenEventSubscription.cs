@@ -1,37 +1,37 @@
 using System.Threading.Channels;
-using Orbital.KitchenBatch.Model;
 
 namespace Orbital.KitchenBatch.Events;
 
 /// <summary>
-/// One screen's live feed: a bounded buffer of events for its station. When the buffer is full the screen is
-/// too slow: the subscription is closed and <c>onOverflow</c> cuts its connection, so the kitchen never waits.
+/// One screen's live feed: the bursts of events for its station, in order. When more than the buffer's capacity of
+/// events wait for the screen, it is too slow: the subscription is closed and <c>onOverflow</c> cuts its connection,
+/// so the kitchen never waits.
 /// </summary>
 public sealed class KitchenEventSubscription : IDisposable
 {
-    private readonly Channel<KitchenEvent> _buffer;
+    // Written by the dispatcher and by the heartbeat timer.
+    private readonly Channel<ScreenDelivery> _buffer = Channel.CreateUnbounded<ScreenDelivery>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+    });
+
+    private readonly int _capacity;
     private readonly Action _onOverflow;
     private readonly Action<KitchenEventSubscription> _unsubscribe;
+    private int _waiting;
+    private int _handedSinceTick;
     private int _closed;
 
     internal KitchenEventSubscription(string? station, int capacity, Action onOverflow, Action<KitchenEventSubscription> unsubscribe)
     {
         Station = station;
+        _capacity = capacity;
         _onOverflow = onOverflow;
         _unsubscribe = unsubscribe;
-        _buffer = Channel.CreateBounded<KitchenEvent>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     /// <summary>The station this screen shows; null for all of them.</summary>
     public string? Station { get; }
-
-    /// <summary>The screen's events; an event of type <see cref="KitchenEventTypes.Reset"/> says to start over at its id.</summary>
-    public ChannelReader<KitchenEvent> Events => _buffer.Reader;
 
     public void Dispose()
     {
@@ -43,33 +43,74 @@ public sealed class KitchenEventSubscription : IDisposable
         _unsubscribe(this);
     }
 
-    /// <summary>Hands an event to the screen without ever waiting; a full buffer cuts the screen off.</summary>
-    /// <returns>True when this event found the buffer full and the screen was cut off.</returns>
-    internal bool Offer(KitchenEvent kitchenEvent)
+    /// <summary>The next delivery if one waits, without waiting.</summary>
+    public bool TryTake(out ScreenDelivery delivery)
     {
-        if (Station is not null && kitchenEvent.Station is not null && kitchenEvent.Station != Station)
+        if (!_buffer.Reader.TryRead(out delivery))
         {
             return false;
         }
 
-        return Write(kitchenEvent);
+        Interlocked.Add(ref _waiting, -delivery.Count);
+        return true;
     }
 
-    /// <summary>The events table went back to <paramref name="lastEventId"/>: the screen must reload and follow from there.</summary>
-    /// <returns>True when the buffer was full and the screen was cut off instead (it reconnects and is reset then).</returns>
-    internal bool Reset(long lastEventId) => Write(new KitchenEvent { Id = lastEventId, Type = KitchenEventTypes.Reset, Payload = string.Empty });
-
-    private bool Write(KitchenEvent kitchenEvent)
+    /// <summary>Waits for the next delivery.</summary>
+    /// <exception cref="ChannelClosedException">The subscription ended.</exception>
+    /// <exception cref="SubscriberTooSlowException">The screen fell too far behind and was cut off.</exception>
+    public async ValueTask<ScreenDelivery> TakeAsync(CancellationToken cancellationToken)
     {
-        if (_buffer.Writer.TryWrite(kitchenEvent) || Interlocked.Exchange(ref _closed, 1) == 1)
+        var delivery = await _buffer.Reader.ReadAsync(cancellationToken);
+        Interlocked.Add(ref _waiting, -delivery.Count);
+        return delivery;
+    }
+
+    /// <summary>Hands a burst to the screen without ever waiting; too many events waiting cuts the screen off.</summary>
+    /// <returns>True when the screen was cut off by this burst.</returns>
+    internal bool Offer(EventBurst burst) => Write(new ScreenDelivery(burst, ResetTo: null));
+
+    /// <summary>The events table went back to <paramref name="lastEventId"/>: the screen must reload and follow from there.</summary>
+    /// <returns>True when the screen was cut off instead (it reconnects and is reset then).</returns>
+    internal bool Reset(long lastEventId) => Write(new ScreenDelivery(Burst: null, lastEventId));
+
+    /// <summary>Hands the screen a heartbeat if it was handed nothing since the last call and waits for nothing.</summary>
+    internal void HeartbeatIfQuiet()
+    {
+        if (Interlocked.Exchange(ref _handedSinceTick, 0) == 0 && Volatile.Read(ref _waiting) == 0)
+        {
+            _buffer.Writer.TryWrite(ScreenDelivery.Heartbeat);
+        }
+    }
+
+    private bool Write(ScreenDelivery delivery)
+    {
+        Volatile.Write(ref _handedSinceTick, 1);
+
+        // A screen that took everything before is never cut off, however large the burst: only a backlog counts.
+        var waitingBefore = Interlocked.Add(ref _waiting, delivery.Count) - delivery.Count;
+        if ((waitingBefore == 0 || waitingBefore + delivery.Count <= _capacity) && _buffer.Writer.TryWrite(delivery))
         {
             return false;
         }
 
-        _buffer.Writer.TryComplete(new SubscriberTooSlowException(_buffer.Reader.Count));
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        {
+            return false;
+        }
+
+        _buffer.Writer.TryComplete(new SubscriberTooSlowException(waitingBefore));
         _onOverflow();
         return true;
     }
+}
+
+/// <summary>What a screen is handed: a burst of events, a reset to an event id, or (neither) a heartbeat.</summary>
+public readonly record struct ScreenDelivery(EventBurst? Burst, long? ResetTo)
+{
+    public static ScreenDelivery Heartbeat => default;
+
+    /// <summary>How many events it counts for in the screen's buffer.</summary>
+    public int Count => Burst?.Events.Count ?? (ResetTo is null ? 0 : 1);
 }
 
 /// <summary>A screen's buffer overflowed: it reconnects and replays what it missed.</summary>
