@@ -116,7 +116,7 @@ public sealed partial class KitchenEventFeed(
                 yield break;
             }
 
-            if (next.Burst is null && next.ResetTo is null)
+            if (next.IsHeartbeat)
             {
                 yield return Heartbeat(null);
             }

@@ -44,8 +44,15 @@ public sealed partial class KitchenEventStream(
         return subscription;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => Task.WhenAll(DispatchAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var dispatching = DispatchAsync(stoppingToken);
+        var heartbeats = HeartbeatAsync(stoppingToken);
+
+        // Either loop failing fails the service at once, rather than when the other one ends.
+        await await Task.WhenAny(dispatching, heartbeats);
+        await Task.WhenAll(dispatching, heartbeats);
+    }
 
     private async Task DispatchAsync(CancellationToken stoppingToken)
     {
@@ -54,6 +61,7 @@ public sealed partial class KitchenEventStream(
         {
             // Taken before reading, so a commit during the read is not missed.
             var next = signal.Next;
+            var more = false;
             try
             {
                 var dispatched = Interlocked.Read(ref _dispatched);
@@ -66,11 +74,7 @@ public sealed partial class KitchenEventStream(
                         lastDispatch = time.GetTimestamp();
                     }
 
-                    if (events.Count == _options.PageSize)
-                    {
-                        continue;
-                    }
-
+                    more = events.Count == _options.PageSize;
                     if (events.Count == 0)
                     {
                         await ResetIfTableWentBackAsync(dispatched, stoppingToken);
@@ -82,10 +86,14 @@ public sealed partial class KitchenEventStream(
                 LogDispatchFailed(logger, ex);
             }
 
-            await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
+            if (!more)
+            {
+                await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
+            }
 
             // Commits close together go out together: the first after a quiet while at once, then at most one
             // dispatch (one write per screen) every DispatchInterval, however many transactions commit meanwhile.
+            // A long catch-up goes out a page per interval too, so that screens take each page before the next.
             if (lastDispatch is { } last && _options.DispatchInterval - time.GetElapsedTime(last) is { Ticks: > 0 } wait)
             {
                 await Task.Delay(wait, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -94,12 +102,13 @@ public sealed partial class KitchenEventStream(
     }
 
     /// <summary>
-    /// One timer for every screen, rather than one per screen armed at every wait: each half interval, a screen
-    /// that was handed nothing since the last tick gets a heartbeat, so none stays silent longer than the interval.
+    /// One timer for every screen, rather than one per screen armed at every wait: every third of the interval, a
+    /// screen that was handed nothing since the last tick gets a heartbeat, so none stays silent for two thirds of the
+    /// interval and more (the margin is for a busy machine).
     /// </summary>
     private async Task HeartbeatAsync(CancellationToken stoppingToken)
     {
-        using var ticks = new PeriodicTimer(_options.HeartbeatInterval / 2, time);
+        using var ticks = new PeriodicTimer(_options.HeartbeatInterval / 3, time);
         try
         {
             while (await ticks.WaitForNextTickAsync(stoppingToken))

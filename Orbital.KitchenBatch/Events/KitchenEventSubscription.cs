@@ -20,6 +20,7 @@ public sealed class KitchenEventSubscription : IDisposable
     private readonly Action<KitchenEventSubscription> _unsubscribe;
     private int _waiting;
     private int _handedSinceTick;
+    private int _heartbeatWaiting;
     private int _closed;
 
     internal KitchenEventSubscription(string? station, int capacity, Action onOverflow, Action<KitchenEventSubscription> unsubscribe)
@@ -51,7 +52,7 @@ public sealed class KitchenEventSubscription : IDisposable
             return false;
         }
 
-        Interlocked.Add(ref _waiting, -delivery.Count);
+        Taken(delivery);
         return true;
     }
 
@@ -61,7 +62,7 @@ public sealed class KitchenEventSubscription : IDisposable
     public async ValueTask<ScreenDelivery> TakeAsync(CancellationToken cancellationToken)
     {
         var delivery = await _buffer.Reader.ReadAsync(cancellationToken);
-        Interlocked.Add(ref _waiting, -delivery.Count);
+        Taken(delivery);
         return delivery;
     }
 
@@ -73,12 +74,28 @@ public sealed class KitchenEventSubscription : IDisposable
     /// <returns>True when the screen was cut off instead (it reconnects and is reset then).</returns>
     internal bool Reset(long lastEventId) => Write(new ScreenDelivery(Burst: null, lastEventId));
 
-    /// <summary>Hands the screen a heartbeat if it was handed nothing since the last call and waits for nothing.</summary>
+    /// <summary>
+    /// Hands the screen a heartbeat if it was handed nothing since the last call and has nothing waiting (a screen
+    /// that is not reading, or is still replaying, gets no pile of heartbeats).
+    /// </summary>
     internal void HeartbeatIfQuiet()
     {
-        if (Interlocked.Exchange(ref _handedSinceTick, 0) == 0 && Volatile.Read(ref _waiting) == 0)
+        if (Interlocked.Exchange(ref _handedSinceTick, 0) == 0 && Volatile.Read(ref _waiting) == 0
+            && Interlocked.CompareExchange(ref _heartbeatWaiting, 1, 0) == 0)
         {
             _buffer.Writer.TryWrite(ScreenDelivery.Heartbeat);
+        }
+    }
+
+    private void Taken(ScreenDelivery delivery)
+    {
+        if (delivery.IsHeartbeat)
+        {
+            Volatile.Write(ref _heartbeatWaiting, 0);
+        }
+        else
+        {
+            Interlocked.Add(ref _waiting, -delivery.Count);
         }
     }
 
@@ -108,6 +125,8 @@ public sealed class KitchenEventSubscription : IDisposable
 public readonly record struct ScreenDelivery(EventBurst? Burst, long? ResetTo)
 {
     public static ScreenDelivery Heartbeat => default;
+
+    public bool IsHeartbeat => Burst is null && ResetTo is null;
 
     /// <summary>How many events it counts for in the screen's buffer.</summary>
     public int Count => Burst?.Events.Count ?? (ResetTo is null ? 0 : 1);

@@ -153,6 +153,8 @@ internal sealed class CollectionData
     private MongoCommandError DuplicateKey(string indexName, BsonArray key)
         => new(11000, "DuplicateKey", $"E11000 duplicate key error collection: {Namespace} index: {indexName} dup key: {key}");
 
+    // Keys hold values of the stored document itself: stored documents are never changed in place (an update
+    // replaces a document with a changed copy, and every read hands out copies), or the indexes would go stale.
     private static BsonArray KeyOf(BsonDocument document, BsonDocument key)
         => new(key.Names.Select(field => DocumentPath.Resolve(document, field).FirstOrDefault() ?? BsonNull.Value));
 
