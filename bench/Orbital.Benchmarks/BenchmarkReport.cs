@@ -54,8 +54,8 @@ internal static class BenchmarkReport
               screen costs the kitchen at most 50 writes a second rather than one per commit (in separate screens runs,
               10 ms gave p99 78 ms, 20 ms 74–81 ms, 40 ms 99 ms). The 500 screens, the writer and the in-process MongoDB
               emulator all run in the benchmark's process on the same two cores; sampled with `perf` during a run, the
-              machine is ~90 % busy: the benchmark's process a third, the kitchen a third (most of it the kernel's TCP send
-              path), the order service 7 %, the orchestrator capturing logs 4 %. Two things had kept the target out of
+              machine is ~90 % busy: the benchmark's process a third, the kitchen a third (nearly half of it in the kernel's TCP
+              send path), the order service 7 %, the orchestrator capturing logs 4 %. Two things had kept the target out of
               reach: the emulator checked unique indexes by scanning every document on each insert, which held the writer
               to ~96 of the 200 orders/s once the collection had thousands of orders (p99 1.65 s); and idle thread-pool
               workers spin before they sleep, which took about a tenth of the kitchen's CPU: both services and the
