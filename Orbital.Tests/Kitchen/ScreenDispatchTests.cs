@@ -30,11 +30,14 @@ public sealed class ScreenDispatchTests(LocalPostgresServer postgres)
         // The first commit after a quiet while goes out on its own...
         await intake.SubmitOrderAsync(Orders.Request("dispatch-first", (Station, "Burger", 1)), cancellationToken: Cancellation);
         var first = await screen.TakeUntilAsync(e => e.EventType == "batch.updated");
+
+        // A dispatch is counted once it has been handed to every screen, which may be just after this one has it.
+        await Eventually.HoldsAsync(() => Task.FromResult(dispatched.GetMeasurementSnapshot().Count > 0), "the first dispatch is counted");
         var afterFirst = dispatched.GetMeasurementSnapshot().Count;
 
         // ...the next, within the interval after it, is held back...
         await intake.SubmitOrderAsync(Orders.Request("dispatch-second", (Station, "Fries", 1)), cancellationToken: Cancellation);
-        var heldBack = await screen.NextAsync(TimeSpan.FromMilliseconds(200));
+        var heldBack = await screen.NextAsync(TimeSpan.FromMilliseconds(100));
 
         // ...and goes out together with what commits until the interval is over.
         await intake.SubmitOrderAsync(Orders.Request("dispatch-third", (Station, "Shake", 1)), cancellationToken: Cancellation);
@@ -45,6 +48,7 @@ public sealed class ScreenDispatchTests(LocalPostgresServer postgres)
         Assert.Null(heldBack);
         Assert.Equal(["order.received", "batch.updated", "order.received", "batch.updated"], rest.Select(e => e.EventType));
         Assert.Contains("dispatch-third", rest[2].Data, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(() => Task.FromResult(dispatched.GetMeasurementSnapshot().Skip(afterFirst).Sum(m => m.Value) >= 4), "the later dispatches are counted");
         var later = dispatched.GetMeasurementSnapshot().Skip(afterFirst).ToList();
         Assert.Equal(4, Assert.Single(later).Value);
     }
