@@ -36,16 +36,16 @@ public sealed class EventBurst
             return null;
         }
 
-        var frames = new byte[shown.Sum(e => EventFrames.For(e).Length)];
+        var frames = shown.Select(EventFrames.For).ToList();
+        var bytes = new byte[frames.Sum(f => f.Length)];
         var written = 0;
-        foreach (var kitchenEvent in shown)
+        foreach (var frame in frames)
         {
-            var frame = EventFrames.For(kitchenEvent).Span;
-            frame.CopyTo(frames.AsSpan(written));
+            frame.Span.CopyTo(bytes.AsSpan(written));
             written += frame.Length;
         }
 
-        return new EventBurst(shown, frames);
+        return new EventBurst(shown, bytes);
     }
 
     /// <summary>Whether a screen for <paramref name="station"/> shows the event: its station's, and the whole kitchen's.</summary>

@@ -146,12 +146,6 @@ public sealed partial class KitchenEventFeed(
     /// <summary>The next live delivery (heartbeats included); closed when the feed ended.</summary>
     private static async ValueTask<(ScreenDelivery Delivery, bool Closed)> NextAsync(KitchenEventSubscription subscription, CancellationToken cancellationToken)
     {
-        // What is waiting is taken without an await: the writer then sends it with what it has.
-        if (subscription.TryTake(out var ready))
-        {
-            return (ready, false);
-        }
-
         try
         {
             return (await subscription.TakeAsync(cancellationToken), false);

@@ -44,18 +44,6 @@ public sealed class KitchenEventSubscription : IDisposable
         _unsubscribe(this);
     }
 
-    /// <summary>The next delivery if one waits, without waiting.</summary>
-    public bool TryTake(out ScreenDelivery delivery)
-    {
-        if (!_buffer.Reader.TryRead(out delivery))
-        {
-            return false;
-        }
-
-        Taken(delivery);
-        return true;
-    }
-
     /// <summary>Waits for the next delivery.</summary>
     /// <exception cref="ChannelClosedException">The subscription ended.</exception>
     /// <exception cref="SubscriberTooSlowException">The screen fell too far behind and was cut off.</exception>

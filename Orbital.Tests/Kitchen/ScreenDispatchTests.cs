@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Orbital.Contracts.Orders;
@@ -25,7 +26,7 @@ public sealed class ScreenDispatchTests(LocalPostgresServer postgres)
             builder.UseSetting("KitchenEvents:DispatchInterval", "00:00:01"));
         var intake = kitchen.CreateIntakeClient();
         await using var screen = await SseTestClient.ConnectAsync(kitchen.HttpAddress!, $"?station={Uri.EscapeDataString(Station)}");
-        using var dispatched = new MetricCollector<long>(kitchen.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), KitchenTelemetry.SourceName, "orbital.kitchen.events.dispatched");
+        using var dispatched = new MetricCollector<long>(kitchen.Services.GetRequiredService<IMeterFactory>(), KitchenTelemetry.SourceName, "orbital.kitchen.events.dispatched");
 
         // The first commit after a quiet while goes out on its own...
         await intake.SubmitOrderAsync(Orders.Request("dispatch-first", (Station, "Burger", 1)), cancellationToken: Cancellation);
