@@ -17,13 +17,17 @@ var kitchenDatabase = builder.AddKitchenDatabase(plan.PostgreSQL, machine);
 var managerKey = builder.AddSecretKey("kitchen-manager-key");
 var intakeKey = builder.AddSecretKey("kitchen-intake-key");
 
+// Health details (hosts, errors) for callers from elsewhere: a key of its own, so that the order service, which may
+// not manage the kitchen, never holds the manager key.
+var healthKey = builder.AddSecretKey("health-details-key");
+
 // Screens reach the kitchen's HTTP endpoint (board, REST, SSE) from outside, behind device tokens; its gRPC
 // endpoint stays internal, behind the intake key.
 var kitchen = builder.AddProject<Projects.Orbital_KitchenBatch>("kitchen-batch")
     .WithDependency(kitchenDatabase, plan.PostgreSQL)
     .WithEnvironment("Kitchen__Auth__ManagerKey", managerKey)
     .WithEnvironment("Kitchen__Auth__IntakeKey", intakeKey)
-    .WithEnvironment("Health__DetailsKey", managerKey)
+    .WithEnvironment("Health__DetailsKey", healthKey)
     .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
     .WithHttpHealthCheck("/health", endpointName: "http");
 
@@ -32,7 +36,7 @@ builder.AddProject<Projects.Orbital_OrderManagement>("order-management")
     .WithDependency(orders, plan.MongoDB)
     .WithReference(kitchen)
     .WithEnvironment("KitchenForwarding__IntakeKey", intakeKey)
-    .WithEnvironment("Health__DetailsKey", managerKey)
+    .WithEnvironment("Health__DetailsKey", healthKey)
     .WithHttpHealthCheck("/health", endpointName: "http")
     .WithEmulatorReadFromBeginning(plan.MongoDB);
 

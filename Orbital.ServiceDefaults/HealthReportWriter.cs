@@ -9,7 +9,7 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// Writes a health report as JSON: the overall status and, per check, its status and description. The details
 /// (which name hosts, ports and errors) go only to callers on this machine or presenting the details key
-/// (<c>Health:DetailsKey</c>, which the AppHost sets to the kitchen's manager key); anyone else gets the status.
+/// (<c>Health:DetailsKey</c>, which the AppHost sets to a secret parameter of its own, <c>health-details-key</c>); anyone else gets the status.
 /// Exceptions are reduced to their message; stack traces stay in the logs.
 /// </summary>
 public static class HealthReportWriter
@@ -77,11 +77,13 @@ public static class HealthReportWriter
 
         var key = context.RequestServices.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?[DetailsKeySetting];
         var header = context.Request.Headers.Authorization.ToString();
+        // Both sides hashed first: FixedTimeEquals is constant-time only for equal lengths, and the length of the key
+        // must not leak either.
         return !string.IsNullOrEmpty(key)
                && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                   System.Text.Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()),
-                   System.Text.Encoding.UTF8.GetBytes(key));
+                   System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim())),
+                   System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
     }
 
     /// <summary>Times as ISO 8601, numbers as numbers, everything else as its invariant text.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orbital.KitchenBatch.Idempotency;
 using Orbital.KitchenBatch.Model.Views;
 using Orbital.KitchenBatch.Security;
 using Orbital.KitchenBatch.Services;
@@ -18,11 +19,13 @@ public static class BatchItemsApi
 
         api.MapPost("/{id:long}/start", StartBatchItem)
             .RequireRateLimiting(KitchenRateLimits.Writes)
+            .WithIdempotency()
             .WithName("StartBatchItem")
             .WithSummary("Starts cooking some of a batch item's open demand.");
 
         api.MapPost("/{id:long}/complete", CompleteBatchItem)
             .RequireRateLimiting(KitchenRateLimits.Writes)
+            .WithIdempotency()
             .WithName("CompleteBatchItem")
             .WithSummary("Completes some of a batch item; the oldest open order lines get them first.");
 

@@ -81,6 +81,9 @@ public static class KitchenEventsApi
         // Proxies such as nginx would otherwise hold events back to fill their buffers.
         context.Response.Headers["X-Accel-Buffering"] = "no";
         var revoked = caller.DeviceId is { } device ? devices.Revoked(device) : CancellationToken.None;
-        return new EventStreamResult(feed.ReadAsync(forStation, after, context.Abort, revoked, context.RequestAborted));
+        Func<CancellationToken, Task<bool>>? verify = caller is { IsUnverified: true, DeviceId: { } unverified }
+            ? async cancellationToken => await devices.CheckAsync(unverified, cancellationToken) == DeviceStatus.Active
+            : null;
+        return new EventStreamResult(feed.ReadAsync(forStation, after, context.Abort, revoked, verify, context.RequestAborted));
     }
 }

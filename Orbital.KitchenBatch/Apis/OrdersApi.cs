@@ -16,7 +16,7 @@ public static class OrdersApi
 
         api.MapGet("/{orderId}", GetOrder)
             .WithName("GetOrder")
-            .WithSummary("Gets an order's status and each line's progress, by the ordering platform's order id.");
+            .WithSummary("Gets an order's status and each line's progress, by the ordering platform's order id (a station's device: its station's lines).");
 
         return app;
     }
@@ -27,8 +27,12 @@ public static class OrdersApi
     public static async Task<Results<Ok<OrderProgressView>, ProblemHttpResult>> GetOrder(string orderId, [AsParameters] KitchenServices services)
     {
         var order = await services.Queries.OrderAsync(orderId, services.CancellationToken);
-        return order is null
-            ? ApiProblems.NotFound($"The kitchen has no order '{orderId}'. It may not have arrived yet, or it was rejected.")
-            : TypedResults.Ok(order);
+        if (order is null)
+        {
+            return ApiProblems.NotFound($"The kitchen has no order '{orderId}'. It may not have arrived yet, or it was rejected.");
+        }
+
+        // A station's device sees the order and its own station's lines; the other stations' lines are not its business.
+        return TypedResults.Ok(services.Caller.Station is { } station ? order with { Lines = [.. order.Lines.Where(l => l.Station == station)] } : order);
     }
 }

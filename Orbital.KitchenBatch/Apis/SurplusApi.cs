@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orbital.KitchenBatch.Idempotency;
 using Orbital.KitchenBatch.Model.Views;
 using Orbital.KitchenBatch.Security;
 
@@ -16,18 +17,28 @@ public static class SurplusApi
 
         api.MapGet("/", GetSurplus)
             .WithName("GetSurplus")
-            .WithSummary("Lists the surplus by station (optionally one station's), the oldest first.");
+            .WithSummary("Lists the surplus by station (optionally one station's; a station's device gets its own), the oldest first.");
 
         api.MapPost("/{id:long}/discard", DiscardSurplus)
             .RequireRateLimiting(KitchenRateLimits.Writes)
+            .WithIdempotency()
             .WithName("DiscardSurplus")
             .WithSummary("Discards some surplus and records it as waste, with the reason.");
 
         return app;
     }
 
-    public static async Task<Ok<List<SurplusView>>> GetSurplus(string? station, [AsParameters] KitchenServices services)
-        => TypedResults.Ok(await services.Queries.SurplusAsync(station, services.CancellationToken));
+    public static async Task<Results<Ok<List<SurplusView>>, ProblemHttpResult>> GetSurplus(string? station, [AsParameters] KitchenServices services)
+    {
+        // A station's device sees its own station's surplus, whatever it asks for; another station's is refused.
+        var forStation = string.IsNullOrWhiteSpace(station) ? services.Caller.Station : station;
+        if (forStation is not null && !services.Caller.MayActOn(forStation))
+        {
+            return ApiProblems.OtherStation(services.Caller.Station, forStation);
+        }
+
+        return TypedResults.Ok(await services.Queries.SurplusAsync(forStation, services.CancellationToken));
+    }
 
     public static async Task<Results<Ok<SurplusView>, ValidationProblem, ProblemHttpResult>> DiscardSurplus(
         long id,

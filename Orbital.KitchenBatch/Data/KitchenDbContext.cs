@@ -20,6 +20,8 @@ public sealed class KitchenDbContext(DbContextOptions<KitchenDbContext> options)
 
     public DbSet<PairingCode> PairingCodes => Set<PairingCode>();
 
+    public DbSet<Idempotency.IdempotencyRecord> IdempotencyKeys => Set<Idempotency.IdempotencyRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KitchenDbContext).Assembly);

@@ -31,11 +31,15 @@ public sealed partial class KitchenEventFeed(
     /// <param name="lastEventId">The last event the screen has; null for a screen that starts now.</param>
     /// <param name="cutOff">Aborts the screen's connection when it falls too far behind.</param>
     /// <param name="revoked">Cancelled when the screen's device is revoked: the stream ends.</param>
+    /// <param name="verify">
+    /// For a device the kitchen could not look up when the screen connected (its database was not ready): asked once
+    /// the schema is ready, before anything but heartbeats is sent; the stream ends unless it says the device may.
+    /// </param>
     /// <param name="aborted">The screen went away.</param>
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string? station, long? lastEventId, Action cutOff, CancellationToken revoked, [EnumeratorCancellation] CancellationToken aborted)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string? station, long? lastEventId, Action cutOff, CancellationToken revoked, Func<CancellationToken, Task<bool>>? verify, [EnumeratorCancellation] CancellationToken aborted)
     {
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, revoked);
-        await using var items = Items(station, lastEventId, cutOff, ending.Token).GetAsyncEnumerator(ending.Token);
+        await using var items = Items(station, lastEventId, cutOff, verify, ending.Token).GetAsyncEnumerator(ending.Token);
         while (true)
         {
             try
@@ -61,7 +65,7 @@ public sealed partial class KitchenEventFeed(
         }
     }
 
-    private async IAsyncEnumerable<ReadOnlyMemory<byte>> Items(string? station, long? lastEventId, Action cutOff, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> Items(string? station, long? lastEventId, Action cutOff, Func<CancellationToken, Task<bool>>? verify, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A screen without Last-Event-ID starts at "now", fixed before the response starts: a client that has the
         // headers sees every event committed after that. (While the schema is not ready, nothing is committed.)
@@ -79,6 +83,12 @@ public sealed partial class KitchenEventFeed(
             }
         }
 
+        if (verify is not null && !await verify(cancellationToken))
+        {
+            // Looked up now that the database answers: revoked or unknown. Nothing was sent but heartbeats.
+            yield break;
+        }
+
         var newestId = newest ?? await reader.LastIdAsync(cancellationToken);
         var lastSent = lastEventId ?? newestId;
         if (lastSent > newestId)
@@ -93,9 +103,17 @@ public sealed partial class KitchenEventFeed(
         }
 
         // Replay from the table first (a long replay must not fill the live buffer), then subscribe, then replay
-        // once more what was committed meanwhile; from then on the live feed, skipping what was replayed.
+        // once more what was committed meanwhile; from then on the live feed, skipping what was replayed. Events
+        // pruned under a replay are never skipped silently: the screen is told to reset instead.
         await foreach (var replayed in ReplayAsync(station, lastSent, cancellationToken))
         {
+            if (replayed is null)
+            {
+                lastSent = await reader.LastIdAsync(cancellationToken);
+                yield return Reset(lastSent, "events after the last event id were pruned while it was replayed");
+                break;
+            }
+
             lastSent = replayed.Id;
             yield return ToItem(replayed);
         }
@@ -103,10 +121,18 @@ public sealed partial class KitchenEventFeed(
         using var subscription = stream.Subscribe(station, cutOff);
         await foreach (var replayed in ReplayAsync(station, lastSent, cancellationToken))
         {
+            if (replayed is null)
+            {
+                lastSent = await reader.LastIdAsync(cancellationToken);
+                yield return Reset(lastSent, "events after the last event id were pruned while it was replayed");
+                break;
+            }
+
             lastSent = replayed.Id;
             yield return ToItem(replayed);
         }
 
+        subscription.ReplayedThrough = lastSent;
         while (true)
         {
             var (next, closed) = await NextAsync(subscription, cancellationToken);
@@ -156,18 +182,25 @@ public sealed partial class KitchenEventFeed(
         }
     }
 
-    private async IAsyncEnumerable<KitchenEvent> ReplayAsync(string? station, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The events after <paramref name="after"/>, page by page; a null where events after the last one were pruned before they could be read.</summary>
+    private async IAsyncEnumerable<KitchenEvent?> ReplayAsync(string? station, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
             var page = await reader.ReadAfterAsync(after, station, _options.PageSize, cancellationToken);
-            foreach (var kitchenEvent in page)
+            if (!page.Complete)
+            {
+                yield return null;
+                yield break;
+            }
+
+            foreach (var kitchenEvent in page.Events)
             {
                 yield return kitchenEvent;
                 after = kitchenEvent.Id;
             }
 
-            if (page.Count < _options.PageSize)
+            if (page.Events.Count < _options.PageSize)
             {
                 yield break;
             }

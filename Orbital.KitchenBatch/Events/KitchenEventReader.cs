@@ -9,9 +9,10 @@ public sealed class KitchenEventReader(IServiceScopeFactory scopes)
 {
     /// <summary>
     /// Up to <paramref name="limit"/> events after <paramref name="afterId"/>, oldest first; with a station, only
-    /// that station's events and the ones for every screen.
+    /// that station's events and the ones for every screen. The page says whether it is complete: whether no event
+    /// after <paramref name="afterId"/> had been pruned when it was read.
     /// </summary>
-    public async Task<List<KitchenEvent>> ReadAfterAsync(long afterId, string? station, int limit, CancellationToken cancellationToken)
+    public async Task<EventPage> ReadAfterAsync(long afterId, string? station, int limit, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
@@ -21,7 +22,11 @@ public sealed class KitchenEventReader(IServiceScopeFactory scopes)
             events = events.Where(e => e.Station == null || e.Station == station);
         }
 
-        return await events.OrderBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+        var page = await events.OrderBy(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+
+        // Read after the page, so that pruning that ran before the page was read shows here: the horizon only grows.
+        var prunedThrough = await db.Database.SqlQuery<long>($"SELECT pruned_through AS \"Value\" FROM kitchen_event_horizon").FirstOrDefaultAsync(cancellationToken);
+        return new EventPage(page, Complete: prunedThrough <= afterId);
     }
 
     /// <summary>The id of the newest event, 0 when there is none.</summary>
@@ -31,6 +36,12 @@ public sealed class KitchenEventReader(IServiceScopeFactory scopes)
         return await scope.ServiceProvider.GetRequiredService<KitchenDbContext>().Events.LastIdAsync(cancellationToken);
     }
 }
+
+/// <summary>
+/// A page of events, and whether it is complete: false when events after the position it was read from had been
+/// pruned, so a screen reading from there must reset rather than miss them silently.
+/// </summary>
+public sealed record EventPage(List<KitchenEvent> Events, bool Complete);
 
 /// <summary>The one query for "where the events stand", used inside other transactions too (a snapshot's id).</summary>
 public static class KitchenEventQueries

@@ -7,7 +7,8 @@ namespace Orbital.KitchenBatch.Events;
 
 /// <summary>
 /// Keeps the events table to the newest <see cref="KitchenEventOptions.RetainedEvents"/>: what a reconnecting screen
-/// may replay. A screen further behind is sent <c>reset</c> (see <see cref="KitchenEventFeed"/>).
+/// may replay. A screen further behind is sent <c>reset</c> (see <see cref="KitchenEventFeed"/>). The highest id
+/// pruned is kept (<c>kitchen_event_horizon</c>), so a replay that races with pruning knows it may have missed events.
 /// </summary>
 public sealed partial class KitchenEventRetention(
     IServiceScopeFactory scopes,
@@ -42,7 +43,14 @@ public sealed partial class KitchenEventRetention(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
             var keepFrom = await db.Events.LastIdAsync(cancellationToken) - _options.RetainedEvents;
-            var pruned = keepFrom <= 0 ? 0 : await db.Events.Where(e => e.Id <= keepFrom).ExecuteDeleteAsync(cancellationToken);
+            if (keepFrom <= 0)
+            {
+                return;
+            }
+
+            // The horizon moves first: a replay that reads it after its page knows whether the page may lack events.
+            await db.Database.ExecuteSqlAsync($"UPDATE kitchen_event_horizon SET pruned_through = greatest(pruned_through, {keepFrom})", cancellationToken);
+            var pruned = await db.Events.Where(e => e.Id <= keepFrom).ExecuteDeleteAsync(cancellationToken);
             if (pruned > 0)
             {
                 LogPruned(logger, pruned, keepFrom);

@@ -67,7 +67,15 @@ public sealed partial class KitchenEventStream(
                 var dispatched = Interlocked.Read(ref _dispatched);
                 if (schema.IsReady && dispatched >= 0)
                 {
-                    var events = await reader.ReadAfterAsync(dispatched, station: null, _options.PageSize, stoppingToken);
+                    var page = await reader.ReadAfterAsync(dispatched, station: null, _options.PageSize, stoppingToken);
+                    var events = page.Events;
+                    if (!page.Complete)
+                    {
+                        // Dispatch fell behind pruning: what it did not read is gone, and every screen must reset.
+                        await ResetAllAsync(dispatched, "dispatch fell behind the pruning of events", stoppingToken);
+                        continue;
+                    }
+
                     if (events.Count > 0)
                     {
                         Dispatch(events);
@@ -174,20 +182,38 @@ public sealed partial class KitchenEventStream(
     private async Task ResetIfTableWentBackAsync(long dispatched, CancellationToken cancellationToken)
     {
         var newest = await reader.LastIdAsync(cancellationToken);
-        if (newest >= dispatched || Interlocked.CompareExchange(ref _dispatched, newest, dispatched) != dispatched)
+        if (newest < dispatched)
+        {
+            await ResetAllAsync(dispatched, "the events went back (a restored or recreated database)", cancellationToken);
+            return;
+        }
+
+        // A screen whose replay read further than dispatch had got when the table went back is reset on its own.
+        foreach (var subscription in _subscriptions.Keys.Where(s => s.ReplayedThrough > newest))
+        {
+            subscription.ReplayedThrough = newest;
+            subscription.Reset(newest);
+        }
+    }
+
+    /// <summary>Moves dispatch to the table's newest event and tells every screen to reset there.</summary>
+    private async Task ResetAllAsync(long dispatched, string reason, CancellationToken cancellationToken)
+    {
+        var newest = await reader.LastIdAsync(cancellationToken);
+        if (Interlocked.CompareExchange(ref _dispatched, newest, dispatched) != dispatched)
         {
             return;
         }
 
-        LogEventsWentBack(logger, dispatched, newest, _subscriptions.Count);
+        LogEventsWentBack(logger, reason, dispatched, newest, _subscriptions.Count);
         foreach (var subscription in _subscriptions.Keys)
         {
             subscription.Reset(newest);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The kitchen's events went back from {Dispatched} to {Newest} (a restored or recreated database): {Screens} screens are told to reset")]
-    private static partial void LogEventsWentBack(ILogger logger, long dispatched, long newest, int screens);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Screens must reset: {Reason} (dispatched up to {Dispatched}, newest {Newest}); {Screens} screens are told to")]
+    private static partial void LogEventsWentBack(ILogger logger, string reason, long dispatched, long newest, int screens);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A screen for station {Station} fell {Capacity} events behind at event {EventId} and was disconnected; it will reconnect and replay")]
     private static partial void LogSubscriberTooSlow(ILogger logger, string station, int capacity, long eventId);

@@ -34,6 +34,8 @@ public sealed class KitchenEventSubscription : IDisposable
     /// <summary>The station this screen shows; null for all of them.</summary>
     public string? Station { get; }
 
+    private long _replayedThrough;
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
@@ -56,6 +58,16 @@ public sealed class KitchenEventSubscription : IDisposable
 
     /// <summary>Hands a burst to the screen without ever waiting; too many events waiting cuts the screen off.</summary>
     /// <returns>True when the screen was cut off by this burst.</returns>
+    /// <summary>
+    /// The newest event the screen was sent from the table (its replay): it may be ahead of what the dispatcher has
+    /// dispatched, and a table that goes back below it must reset this screen too.
+    /// </summary>
+    public long ReplayedThrough
+    {
+        get => Volatile.Read(ref _replayedThrough);
+        set => Volatile.Write(ref _replayedThrough, value);
+    }
+
     internal bool Offer(EventBurst burst) => Write(new ScreenDelivery(burst, ResetTo: null));
 
     /// <summary>The events table went back to <paramref name="lastEventId"/>: the screen must reload and follow from there.</summary>

@@ -6,6 +6,7 @@ using Orbital.KitchenBatch.Apis;
 using Orbital.KitchenBatch.Data;
 using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Events;
+using Orbital.KitchenBatch.Idempotency;
 using Orbital.KitchenBatch.Security;
 using Orbital.KitchenBatch.Services;
 
@@ -44,6 +45,8 @@ public static class ApplicationServiceExtensions
             grpc.Interceptors.Add<IntakeKeyInterceptor>();
         });
         builder.Services.AddScoped<KitchenEventOutbox>();
+        builder.Services.AddScoped<KitchenTransactions>();
+        builder.Services.AddOptions<KitchenIntakeOptions>().BindConfiguration(KitchenIntakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<KitchenSurplusOptions>().BindConfiguration(KitchenSurplusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<OrderReadiness>();
         builder.Services.AddScoped<NewOrderWriter>();
@@ -65,10 +68,15 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<KitchenLimitsOptions>().BindConfiguration(KitchenLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DeviceTokenCodec>();
         builder.Services.AddSingleton<DeviceRegistry>();
+        builder.Services.AddScoped<DeviceService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeviceRegistry>());
         builder.Services.AddSingleton<EventStreamLimiter>();
         builder.Services.AddSingleton<IntakeKeyInterceptor>();
         builder.Services.AddHostedService<KitchenEventRetention>();
+        builder.Services.AddHostedService<SurplusExpiryService>();
+        builder.Services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<IdempotencyStore>();
+        builder.Services.AddHostedService<IdempotencyKeyPruning>();
         builder.Services.AddHealthChecks().AddCheck<KitchenAuthHealthCheck>("kitchen-auth");
         builder.Services.AddAuthentication(KitchenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, KitchenAuthenticationHandler>(KitchenAuthenticationHandler.SchemeName, null);

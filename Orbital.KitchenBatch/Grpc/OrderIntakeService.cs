@@ -190,8 +190,8 @@ public sealed partial class OrderIntakeService(
         EnsureSchemaReady();
         try
         {
-            var (count, latest) = await intake.StateAsync(context.CancellationToken);
-            var state = new IntakeState { OrderCount = count };
+            var (count, latest, revision) = await intake.StateAsync(context.CancellationToken);
+            var state = new IntakeState { OrderCount = count, LatestRevision = revision };
             if (latest is not null)
             {
                 state.LatestOrderId = latest.OrderId;

@@ -62,8 +62,9 @@ public static class BatchAllocator
     /// <param name="quantity">What it orders now.</param>
     /// <param name="keepsFood">Whether what it cooked is still in the kitchen (false: handed over long ago).</param>
     /// <param name="now">The time of the change.</param>
+    /// <param name="cookedSince">Since when what it cooked has been waiting (its order's ready time); now when unknown.</param>
     /// <returns>How many cooked items the change freed as surplus.</returns>
-    public static int ChangeQuantity(BatchItem item, OrderLine line, int quantity, bool keepsFood, DateTimeOffset now)
+    public static int ChangeQuantity(BatchItem item, OrderLine line, int quantity, bool keepsFood, DateTimeOffset now, DateTimeOffset? cookedSince = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(line);
@@ -88,8 +89,7 @@ public static class BatchAllocator
 
         if (freed > 0)
         {
-            item.SurplusQuantity += freed;
-            item.SurplusSince ??= now;
+            AddSurplus(item, freed, cookedSince ?? now);
         }
 
         item.UpdatedAt = now;
@@ -115,14 +115,30 @@ public static class BatchAllocator
 
         var allocations = Allocate(item, openLines, quantity);
         item.InProgressQuantity = Math.Min(item.InProgressQuantity, item.OpenQuantity);
-        item.SurplusQuantity -= quantity;
-        if (item.SurplusQuantity == 0)
-        {
-            item.SurplusSince = null;
-        }
-
+        TakeSurplus(item, quantity);
         item.UpdatedAt = now;
         return allocations;
+    }
+
+    /// <summary>
+    /// Takes the surplus that has waited since before <paramref name="cutoff"/> out of the batch item: it has been at
+    /// the pass longer than food may wait, so it is waste, and no order may be made ready with it.
+    /// </summary>
+    /// <returns>How many items expired.</returns>
+    public static int ExpireSurplus(BatchItem item, DateTimeOffset cutoff, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var lots = Lots(item);
+        var expired = lots.Where(l => l.Since < cutoff).Sum(l => l.Quantity);
+        if (expired == 0)
+        {
+            return 0;
+        }
+
+        lots.RemoveAll(l => l.Since < cutoff);
+        SetSurplus(item, lots);
+        item.UpdatedAt = now;
+        return expired;
     }
 
     /// <summary>Throws surplus away: it was wasted, and is no longer there to give to an order.</summary>
@@ -140,14 +156,68 @@ public static class BatchAllocator
                 $"Only {item.SurplusQuantity} '{Describe(item)}' at {item.Station} are surplus; {quantity} cannot be discarded.");
         }
 
-        item.SurplusQuantity -= quantity;
-        if (item.SurplusQuantity == 0)
-        {
-            item.SurplusSince = null;
-        }
-
+        TakeSurplus(item, quantity);
         item.UpdatedAt = now;
         return null;
+    }
+
+    private static void AddSurplus(BatchItem item, int quantity, DateTimeOffset since)
+    {
+        var lots = Lots(item);
+        lots.Add(new SurplusLot(quantity, since));
+        SetSurplus(item, lots);
+    }
+
+    /// <summary>Takes <paramref name="quantity"/> surplus, the food that has waited longest first.</summary>
+    private static void TakeSurplus(BatchItem item, int quantity)
+    {
+        var lots = Lots(item);
+        var remaining = quantity;
+        while (remaining > 0 && lots.Count > 0)
+        {
+            var take = Math.Min(remaining, lots[0].Quantity);
+            remaining -= take;
+            if (take == lots[0].Quantity)
+            {
+                lots.RemoveAt(0);
+            }
+            else
+            {
+                lots[0] = lots[0] with { Quantity = lots[0].Quantity - take };
+            }
+        }
+
+        SetSurplus(item, lots);
+    }
+
+    /// <summary>
+    /// The surplus lots, oldest first, made to add up to the quantity: surplus from before lots were kept (or changed
+    /// by hand) is one lot from <see cref="BatchItem.SurplusSince"/>.
+    /// </summary>
+    private static List<SurplusLot> Lots(BatchItem item)
+    {
+        var lots = item.SurplusLots.Where(l => l.Quantity > 0).OrderBy(l => l.Since).ToList();
+        var missing = item.SurplusQuantity - lots.Sum(l => l.Quantity);
+        if (missing > 0)
+        {
+            lots.Insert(0, new SurplusLot(missing, item.SurplusSince ?? item.UpdatedAt));
+        }
+        else if (missing < 0)
+        {
+            lots.Clear();
+            lots.Add(new SurplusLot(item.SurplusQuantity, item.SurplusSince ?? item.UpdatedAt));
+            lots.RemoveAll(l => l.Quantity <= 0);
+        }
+
+        return lots;
+    }
+
+    private static void SetSurplus(BatchItem item, List<SurplusLot> lots)
+    {
+        lots.Sort((a, b) => a.Since.CompareTo(b.Since));
+        item.SurplusLots = lots;
+        item.SurplusQuantity = lots.Sum(l => l.Quantity);
+        item.SurplusSince = lots.Count == 0 ? null : lots[0].Since;
     }
 
     /// <summary>Takes <paramref name="quantity"/> of the open demand, oldest line first.</summary>

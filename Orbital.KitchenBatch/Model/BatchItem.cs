@@ -31,8 +31,11 @@ public sealed class BatchItem
     /// </summary>
     public int SurplusQuantity { get; set; }
 
-    /// <summary>When the surplus now held first appeared; null without surplus.</summary>
+    /// <summary>Since when the oldest surplus now held has been waiting; null without surplus.</summary>
     public DateTimeOffset? SurplusSince { get; set; }
+
+    /// <summary>The surplus by when it became surplus, oldest first; together they are <see cref="SurplusQuantity"/>.</summary>
+    public List<SurplusLot> SurplusLots { get; set; } = [];
 
     /// <summary>When the oldest order with an open line of this item was placed; null when nothing is open.</summary>
     public DateTimeOffset? OldestOpenPlacedAt { get; set; }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orbital.KitchenBatch.Data;
@@ -10,13 +8,14 @@ using Orbital.KitchenBatch.Services;
 namespace Orbital.KitchenBatch.Security;
 
 /// <summary>
-/// The devices allowed to use the kitchen: creates them (directly, or from a pairing code), lists and revokes them,
-/// and says of a token's device whether it is still allowed. The list is re-read every few seconds, so a device
-/// revoked here or on another instance stops working within that time, and its open event streams end.
+/// What this kitchen instance knows of the devices allowed to use it: a list read from the database every few
+/// seconds (so a device revoked here or on another instance stops working within that time, and its open event
+/// streams end), kept current at once by this instance's own writes (<see cref="DeviceService"/>). A device the list
+/// does not have (created on another instance a moment ago, or before the first read) is looked up, never waved
+/// through and never refused unseen; when it cannot be looked up, it is <see cref="DeviceStatus.Unverifiable"/>.
 /// </summary>
 public sealed partial class DeviceRegistry(
     IServiceScopeFactory scopes,
-    DeviceTokenCodec codec,
     KitchenSchemaState schema,
     IOptions<KitchenAuthOptions> options,
     TimeProvider time,
@@ -24,9 +23,9 @@ public sealed partial class DeviceRegistry(
 {
     private readonly KitchenAuthOptions _options = options.Value;
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _watches = new();
-    private volatile Dictionary<Guid, DateTimeOffset?>? _devices;
+    private volatile ConcurrentDictionary<Guid, DateTimeOffset>? _devices;
 
-    /// <summary>Whether <paramref name="deviceId"/> may use the kitchen now.</summary>
+    /// <summary>Whether <paramref name="deviceId"/> may use the kitchen, as far as the list says; <see cref="DeviceStatus.Unknown"/> when it does not say.</summary>
     public DeviceStatus Check(Guid deviceId)
     {
         var devices = _devices;
@@ -35,16 +34,53 @@ public sealed partial class DeviceRegistry(
             return DeviceStatus.NotLoaded;
         }
 
-        return devices.TryGetValue(deviceId, out var revokedAt)
-            ? revokedAt is null ? DeviceStatus.Active : DeviceStatus.Revoked
+        return devices.TryGetValue(deviceId, out var until)
+            ? until > time.GetUtcNow() ? DeviceStatus.Active : DeviceStatus.Revoked
             : DeviceStatus.Unknown;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="deviceId"/> may use the kitchen now: from the list, or, for a device the list does not
+    /// have yet, from the database.
+    /// </summary>
+    public async Task<DeviceStatus> CheckAsync(Guid deviceId, CancellationToken cancellationToken)
+    {
+        var status = Check(deviceId);
+        if (status is DeviceStatus.Active or DeviceStatus.Revoked)
+        {
+            return status;
+        }
+
+        if (!schema.IsReady)
+        {
+            return DeviceStatus.Unverifiable;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
+            var device = await db.Devices.AsNoTracking().Where(d => d.Id == deviceId).Select(d => new { d.RevokedAt, d.ExpiresAt }).SingleOrDefaultAsync(cancellationToken);
+            if (device is null)
+            {
+                return DeviceStatus.Unknown;
+            }
+
+            Remember(deviceId, device.RevokedAt, device.ExpiresAt);
+            return Check(deviceId) is DeviceStatus.Active ? DeviceStatus.Active : DeviceStatus.Revoked;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogLookupFailed(logger, ex, deviceId);
+            return DeviceStatus.Unverifiable;
+        }
     }
 
     /// <summary>Cancelled when <paramref name="deviceId"/> is revoked (or found gone): how open streams end.</summary>
     public CancellationToken Revoked(Guid deviceId)
     {
         var watch = _watches.GetOrAdd(deviceId, _ => new CancellationTokenSource());
-        if (Check(deviceId) is DeviceStatus.Revoked or DeviceStatus.Unknown)
+        if (Check(deviceId) is DeviceStatus.Revoked)
         {
             watch.Cancel();
         }
@@ -52,88 +88,15 @@ public sealed partial class DeviceRegistry(
         return watch.Token;
     }
 
-    /// <summary>Creates a device and its token.</summary>
-    public async Task<(Device Device, string Token)> CreateAsync(string name, string? station, TimeSpan? lifetime, CancellationToken cancellationToken)
+    /// <summary>This instance created, paired or revoked <paramref name="device"/>: the list says so at once.</summary>
+    public void Known(Device device)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        var device = NewDevice(name, station, lifetime);
-        db.Devices.Add(device);
-        await db.SaveChangesAsync(cancellationToken);
-        await RefreshAsync(cancellationToken);
-        LogCreated(logger, device.Id, device.Name, device.Station ?? "(all)");
-        return (device, codec.Write(new DeviceToken(device.Id, device.Station, device.ExpiresAt)));
-    }
-
-    public async Task<List<Device>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        return await db.Devices.AsNoTracking().OrderBy(d => d.CreatedAt).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>Revokes a device; false when there is no such device.</summary>
-    public async Task<Device?> RevokeAsync(Guid deviceId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        var device = await db.Devices.SingleOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
-        if (device is null)
+        ArgumentNullException.ThrowIfNull(device);
+        Remember(device.Id, device.RevokedAt, device.ExpiresAt);
+        if (device.RevokedAt is not null && _watches.TryRemove(device.Id, out var watch))
         {
-            return null;
+            watch.Cancel();
         }
-
-        device.RevokedAt ??= time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await RefreshAsync(cancellationToken);
-        LogRevoked(logger, device.Id, device.Name);
-        return device;
-    }
-
-    /// <summary>A pairing code for a device to be: eight digits, usable once, for a few minutes.</summary>
-    public async Task<(string Code, DateTimeOffset ExpiresAt)> CreatePairingCodeAsync(string name, string? station, CancellationToken cancellationToken)
-    {
-        var code = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{RandomNumberGenerator.GetInt32(0, 10_000):D4}-{RandomNumberGenerator.GetInt32(0, 10_000):D4}");
-        var expiresAt = time.GetUtcNow() + _options.PairingCodeLifetime;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        db.PairingCodes.Add(new PairingCode { CodeHash = Hash(code), DeviceName = name, Station = station, ExpiresAt = expiresAt });
-        await db.SaveChangesAsync(cancellationToken);
-        return (code, expiresAt);
-    }
-
-    /// <summary>Turns an unused, unexpired pairing code into a device and its token; null for any other code.</summary>
-    public async Task<(Device Device, string Token)?> PairAsync(string code, CancellationToken cancellationToken)
-    {
-        var normalized = new string([.. code.Where(char.IsAsciiDigit)]);
-        if (normalized.Length != 8)
-        {
-            return null;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var hash = Hash($"{normalized[..4]}-{normalized[4..]}");
-        var now = time.GetUtcNow();
-
-        // Taken under a row lock: two screens entering the same code get one device between them.
-        var pairing = await db.PairingCodes
-            .FromSql($"SELECT * FROM pairing_codes WHERE code_hash = {hash} AND device_id IS NULL AND expires_at > {now} ORDER BY id LIMIT 1 FOR UPDATE")
-            .FirstOrDefaultAsync(cancellationToken);
-        if (pairing is null)
-        {
-            return null;
-        }
-
-        var device = NewDevice(pairing.DeviceName, pairing.Station, lifetime: null);
-        db.Devices.Add(device);
-        pairing.DeviceId = device.Id;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await RefreshAsync(cancellationToken);
-        LogPaired(logger, device.Id, device.Name, device.Station ?? "(all)");
-        return (device, codec.Write(new DeviceToken(device.Id, device.Station, device.ExpiresAt)));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -166,14 +129,16 @@ public sealed partial class DeviceRegistry(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        var now = time.GetUtcNow();
-        var devices = await db.Devices.AsNoTracking()
+        var rows = await db.Devices.AsNoTracking()
             .Select(d => new { d.Id, d.RevokedAt, d.ExpiresAt })
-            .ToDictionaryAsync(d => d.Id, d => d.RevokedAt ?? (d.ExpiresAt <= now ? d.ExpiresAt : null), cancellationToken);
-        _devices = devices;
+            .ToListAsync(cancellationToken);
+        _devices = new ConcurrentDictionary<Guid, DateTimeOffset>(rows.Select(d => KeyValuePair.Create(d.Id, Until(d.RevokedAt, d.ExpiresAt))));
         foreach (var (deviceId, watch) in _watches)
         {
-            if (Check(deviceId) is DeviceStatus.Revoked or DeviceStatus.Unknown)
+            // A device revoked, expired or gone (a restored database) ends its streams. One the list lacks may have
+            // been created after it was read: it is looked up before its streams are ended.
+            var status = Check(deviceId) is DeviceStatus.Unknown ? await CheckAsync(deviceId, cancellationToken) : Check(deviceId);
+            if (status is DeviceStatus.Revoked or DeviceStatus.Unknown)
             {
                 watch.Cancel();
                 _watches.TryRemove(deviceId, out _);
@@ -181,31 +146,15 @@ public sealed partial class DeviceRegistry(
         }
     }
 
-    private Device NewDevice(string name, string? station, TimeSpan? lifetime)
-    {
-        var now = time.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        return new Device
-        {
-            Id = Guid.CreateVersion7(),
-            Name = name,
-            Station = station,
-            CreatedAt = now,
-            ExpiresAt = now + (lifetime ?? _options.DeviceTokenLifetime),
-        };
-    }
+    private void Remember(Guid deviceId, DateTimeOffset? revokedAt, DateTimeOffset expiresAt)
+        => _devices?.AddOrUpdate(deviceId, Until(revokedAt, expiresAt), (_, _) => Until(revokedAt, expiresAt));
 
-    private static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code)));
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} ('{Name}', station {Station}) created")]
-    private static partial void LogCreated(ILogger logger, Guid deviceId, string name, string station);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} ('{Name}', station {Station}) paired with a code")]
-    private static partial void LogPaired(ILogger logger, Guid deviceId, string name, string station);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} ('{Name}') revoked")]
-    private static partial void LogRevoked(ILogger logger, Guid deviceId, string name);
+    /// <summary>Until when a device may be used: its revocation, else its expiry.</summary>
+    private static DateTimeOffset Until(DateTimeOffset? revokedAt, DateTimeOffset expiresAt) => revokedAt is { } revoked && revoked < expiresAt ? revoked : expiresAt;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The device list could not be read; the last one stays in force")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} could not be looked up; its request is refused for now (503)")]
+    private static partial void LogLookupFailed(ILogger logger, Exception exception, Guid deviceId);
 }

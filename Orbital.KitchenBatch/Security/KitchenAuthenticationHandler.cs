@@ -12,8 +12,9 @@ namespace Orbital.KitchenBatch.Security;
 /// Authenticates kitchen API callers by what they present, first found wins: <c>Authorization: Bearer</c>, the
 /// sign-in cookie (how a browser's <c>EventSource</c>, which cannot set headers, is authenticated), or
 /// <c>?access_token=</c> on the event stream only. The manager key makes a manager; a device token this kitchen
-/// signed, unexpired, for a device not revoked, makes a device. Failures answer 401 (403 when authenticated but
-/// not allowed) as ProblemDetails; the presented secret never reaches a log.
+/// signed, unexpired, for a device not revoked, makes a device; the manager key only ever in the header. Failures
+/// answer 401 (403 when authenticated but not allowed), and a device the kitchen cannot look up now 503, as
+/// ProblemDetails; the presented secret never reaches a log.
 /// </summary>
 public sealed class KitchenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -28,6 +29,8 @@ public sealed class KitchenAuthenticationHandler(
     public const string SchemeName = "Kitchen";
     public const string CookieName = "orbital_device";
 
+    private const string UnverifiableKey = "orbital.auth.unverifiable";
+
     private readonly byte[]? _managerKeyHash = authOptions.Value.ManagerKey is { Length: > 0 } key ? SHA256.HashData(Encoding.UTF8.GetBytes(key)) : null;
 
     /// <summary>Whether <paramref name="presented"/> is the manager key (compared in constant time).</summary>
@@ -35,52 +38,81 @@ public sealed class KitchenAuthenticationHandler(
         => presented is not null && keyHash is not null
            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), keyHash);
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         // gRPC callers present the intake key, which IntakeKeyInterceptor checks; it is no device token, and reading
         // it as one would log a failed sign-in for every order.
         if (Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        var presented = Presented(Request);
+        var (presented, fromHeader) = Presented(Request);
         if (presented is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         if (IsKey(presented, _managerKeyHash))
         {
-            return Task.FromResult(Success([new(ClaimTypes.Role, KitchenCaller.ManagerRole)]));
+            // The manager key is a header for tools and scripts; in a cookie or a URL it has been put where it must
+            // never be (a browser, a log), and it is refused there.
+            return fromHeader
+                ? Success([new(ClaimTypes.Role, KitchenCaller.ManagerRole)])
+                : AuthenticateResult.Fail("The manager key is accepted only in the Authorization header.");
         }
 
         var token = codec.Read(presented);
         if (token is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The token is not one this kitchen issued."));
+            return AuthenticateResult.Fail("The token is not one this kitchen issued.");
         }
 
         if (token.ExpiresAt <= time.GetUtcNow())
         {
-            return Task.FromResult(AuthenticateResult.Fail($"The token expired at {token.ExpiresAt:O}; pair the device again."));
+            return AuthenticateResult.Fail($"The token expired at {token.ExpiresAt:O}; pair the device again.");
         }
 
-        var result = devices.Check(token.DeviceId) switch
+        switch (await devices.CheckAsync(token.DeviceId, Context.RequestAborted))
         {
-            DeviceStatus.Revoked => AuthenticateResult.Fail("The device was revoked; pair it again."),
-            DeviceStatus.Unknown => AuthenticateResult.Fail("The kitchen does not know this device any more; pair it again."),
-
-            // Active, or the list is not read yet (the database is not ready, so nothing can be read or written):
-            // an event stream waits, and checks again once it can.
-            _ => Success(DeviceClaims(token)),
-        };
-        return Task.FromResult(result);
+            case DeviceStatus.Active:
+                return Success(DeviceClaims(token));
+            case DeviceStatus.Revoked:
+                return AuthenticateResult.Fail("The device was revoked; pair it again.");
+            case DeviceStatus.Unknown:
+                return AuthenticateResult.Fail("The kitchen does not know this device any more; pair it again.");
+            case DeviceStatus.Unverifiable when Request.Path.StartsWithSegments("/api/events"):
+                // A screen reconnecting while the kitchen restarts is accepted: its stream sends heartbeats only, and
+                // the device is looked up before anything else goes out (KitchenEventFeed).
+                return Success([.. DeviceClaims(token), new(KitchenCaller.UnverifiedClaim, "true")]);
+            default:
+                // Neither allowed nor refused: the kitchen cannot tell now. Never waved through; answered 503, which a
+                // board retries, rather than 401, which would make it forget its pairing.
+                Context.Items[UnverifiableKey] = true;
+                return AuthenticateResult.NoResult();
+        }
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        if (Context.Items.ContainsKey(UnverifiableKey))
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "2";
+            await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Device cannot be checked now",
+                    Detail = "The kitchen cannot look this device up right now (its database is unavailable); try again shortly.",
+                },
+            });
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await problems.TryWriteAsync(new ProblemDetailsContext
@@ -110,22 +142,21 @@ public sealed class KitchenAuthenticationHandler(
         });
     }
 
-    private static string? Presented(HttpRequest request)
+    /// <summary>What the caller presents, and whether it came in the Authorization header.</summary>
+    private static (string? Presented, bool FromHeader) Presented(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return header["Bearer ".Length..].Trim();
+            return (header["Bearer ".Length..].Trim(), true);
         }
 
         if (request.Cookies.TryGetValue(CookieName, out var cookie) && cookie.Length > 0)
         {
-            return cookie;
+            return (cookie, false);
         }
 
-        return request.Path.StartsWithSegments("/api/events") && request.Query.TryGetValue("access_token", out var query)
-            ? query.ToString()
-            : null;
+        return (request.Path.StartsWithSegments("/api/events") && request.Query.TryGetValue("access_token", out var query) ? query.ToString() : null, false);
     }
 
     private static Claim[] DeviceClaims(DeviceToken token) => token.Station is null

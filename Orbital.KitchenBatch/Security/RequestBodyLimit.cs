@@ -40,6 +40,12 @@ public static class RequestBodyLimit
             size.MaxRequestBodySize = limit;
         }
 
+        if (context.Request.Headers.ContainsKey(Idempotency.IdempotencyFilter.HeaderName))
+        {
+            // An idempotent write's body is read twice: bound to the handler, and hashed to tell a retry from a reuse.
+            context.Request.EnableBuffering(bufferThreshold: limit, bufferLimit: limit);
+        }
+
         await next(context);
     });
 }

@@ -13,11 +13,11 @@ namespace Orbital.KitchenBatch.Services;
 /// did: a batch is never over-completed. Orders a completion finishes are locked before their readiness is
 /// decided, so two completions finishing one order's last two lines cannot both miss that it is ready.
 /// </summary>
-public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox events, OrderReadiness readiness, TimeProvider time)
+public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, OrderReadiness readiness, TimeProvider time)
 {
     public async Task<BatchActionResult> StartAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var write = await transactions.BeginAsync(cancellationToken);
         var item = await LockAsync(batchItemId, cancellationToken);
         if (item is null)
         {
@@ -32,16 +32,14 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox eve
         await db.SaveChangesAsync(cancellationToken);
         events.Add(KitchenEventTypes.BatchStarted, item.Station, new BatchStartedPayload(item.Id, item.Station, item.ItemName, item.Modifiers, quantity));
         events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
-        await events.WriteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        events.Committed();
+        await write.CommitAsync(cancellationToken);
         return BatchActionResult.Done(BatchItemView.From(item), []);
     }
 
     public async Task<BatchActionResult> CompleteAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var write = await transactions.BeginAsync(cancellationToken);
         var item = await LockAsync(batchItemId, cancellationToken);
         if (item is null)
         {
@@ -73,9 +71,7 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox eve
             events.Add(KitchenEventTypes.OrderReady, station: null, order);
         }
 
-        await events.WriteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        events.Committed();
+        await write.CommitAsync(cancellationToken);
         return BatchActionResult.Done(BatchItemView.From(item), ready);
     }
 
@@ -88,7 +84,7 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox eve
     public async Task<SurplusDiscardResult> DiscardAsync(long batchItemId, int quantity, string reason, string discardedBy, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var write = await transactions.BeginAsync(cancellationToken);
         var item = await LockAsync(batchItemId, cancellationToken) ?? throw new InvalidOperationException($"Batch item {batchItemId} went away.");
         if (BatchAllocator.Discard(item, quantity, now) is { } refusal)
         {
@@ -110,10 +106,27 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenEventOutbox eve
         var surplus = SurplusView.From(item);
         events.Add(KitchenEventTypes.SurplusUpdated, item.Station, new SurplusUpdatedPayload(surplus, [], quantity, reason));
         events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
-        await events.WriteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        events.Committed();
+        await write.CommitAsync(cancellationToken);
         return new SurplusDiscardResult(surplus, null);
+    }
+
+    /// <summary>Expires a batch item's surplus that has waited longer than <paramref name="holdingTime"/>, as waste.</summary>
+    /// <returns>How many items expired.</returns>
+    public async Task<int> ExpireSurplusAsync(long batchItemId, TimeSpan holdingTime, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var write = await transactions.BeginAsync(cancellationToken);
+        var item = await LockAsync(batchItemId, cancellationToken);
+        if (item is null || SurplusExpiry.Apply(db, item, holdingTime, now) is not (> 0 and var expired))
+        {
+            return 0;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        events.Add(KitchenEventTypes.SurplusUpdated, item.Station, new SurplusUpdatedPayload(SurplusView.From(item), [], expired, SurplusExpiry.Reason(holdingTime)));
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        await write.CommitAsync(cancellationToken);
+        return expired;
     }
 
     private async Task<BatchItem?> LockAsync(long batchItemId, CancellationToken cancellationToken)

@@ -29,10 +29,12 @@ namespace Orbital.KitchenBatch.Services;
 /// </remarks>
 public sealed class KitchenOrderIntake(
     KitchenDbContext db,
+    KitchenTransactions transactions,
     NewOrderWriter newOrders,
     KitchenEventOutbox events,
     OrderReadiness readiness,
     IOptions<KitchenSurplusOptions> surplus,
+    IOptions<KitchenIntakeOptions> intake,
     KitchenTelemetry telemetry,
     TimeProvider time)
 {
@@ -98,17 +100,19 @@ public sealed class KitchenOrderIntake(
 
         if (plan.Applied.Count == 0)
         {
-            return plan.Results;
+            // Nothing to apply, perhaps revisions to move up; each bump is one conditional statement, so a bump that
+            // lost a race with another delivery is simply looked at again.
+            return await BumpRevisionsAsync(plan, cancellationToken) ? plan.Results : null;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await transactions.BeginAsync(cancellationToken);
         LockedBatchItems batches;
         Dictionary<string, KitchenOrder>? orders;
         using (KitchenTelemetry.Step("lock batch items and orders"))
         {
             batches = await LockBatchItemsAsync(plan.Keys, now, cancellationToken);
             orders = await LockOrdersAsync(plan, batches, cancellationToken);
-            if (orders is null)
+            if (orders is null || !await BumpRevisionsAsync(plan, cancellationToken))
             {
                 return null;
             }
@@ -145,6 +149,12 @@ public sealed class KitchenOrderIntake(
             }
 
             applied.Add(new AppliedChange(index, change, order, statusBefore, lineChanges));
+        }
+
+        foreach (var order in applied.Select(a => a.Order).Distinct())
+        {
+            // A later change of the batch may have found the order as it already was, with a newer revision.
+            order.Revision = Math.Max(order.Revision, plan.FinalRevision(order.OrderId));
         }
 
         // Before anything is saved: the database refuses a batch item holding surplus and open demand at once.
@@ -191,13 +201,10 @@ public sealed class KitchenOrderIntake(
         AddEvents(applied, batches, after, assigned, otherOrders, [.. ready, .. othersReady], now);
         using (KitchenTelemetry.Step("write events and commit"))
         {
-            await events.WriteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
-        events.Committed();
-
-        foreach (var change in applied)
+        foreach (var change in applied.Where(a => a.Index >= 0))
         {
             plan.Results[change.Index] = new IntakeResult(change.Order.ReceivedAt, Duplicate: false, Changed: change.StatusBefore is not null);
         }
@@ -214,12 +221,42 @@ public sealed class KitchenOrderIntake(
         }
     }
 
-    /// <summary>How many orders the kitchen holds, and the one it received last (none when it holds none).</summary>
-    public async Task<(long Count, KitchenOrder? Latest)> StateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// How many orders the kitchen holds, the one it received last (none when it holds none), and the newest revision
+    /// it applied to any order (0 for none): how far into the platform's history its orders reach.
+    /// </summary>
+    public async Task<(long Count, KitchenOrder? Latest, ulong LatestRevision)> StateAsync(CancellationToken cancellationToken)
     {
         var count = await db.Orders.LongCountAsync(cancellationToken);
         var latest = count == 0 ? null : await db.Orders.AsNoTracking().OrderByDescending(o => o.Id).FirstOrDefaultAsync(cancellationToken);
-        return (count, latest);
+        var revision = count == 0 ? 0 : await db.Orders.MaxAsync(o => (ulong?)o.Revision, cancellationToken) ?? 0;
+        return (count, latest, revision);
+    }
+
+    /// <summary>
+    /// Moves stored orders' revisions up where a newer revision found them as they are, each only if it is still at
+    /// the revision the look saw (its content was judged at that revision).
+    /// </summary>
+    /// <returns>Whether every bump held; false when another delivery changed one of the orders meanwhile.</returns>
+    private async Task<bool> BumpRevisionsAsync(IntakePlan plan, CancellationToken cancellationToken)
+    {
+        var bumps = plan.RevisionBumps;
+        if (bumps.Count == 0)
+        {
+            return true;
+        }
+
+        var ids = bumps.Select(b => b.Id).ToArray();
+        var seen = bumps.Select(b => (decimal)b.Seen).ToArray();
+        var revisions = bumps.Select(b => (decimal)b.Revision).ToArray();
+        var moved = await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE orders o SET revision = b.revision
+            FROM unnest({ids}::bigint[], {seen}::numeric[], {revisions}::numeric[]) AS b(id, seen, revision)
+            WHERE o.id = b.id AND o.revision = b.seen
+            """,
+            cancellationToken);
+        return moved == bumps.Count;
     }
 
     /// <summary>
@@ -238,11 +275,14 @@ public sealed class KitchenOrderIntake(
         return [.. orders.Select(o => (o.OrderId, o.SourceId))];
     }
 
-    /// <summary>The orders the changes name, as stored, without locking anything.</summary>
+    /// <summary>
+    /// The orders the changes name, as stored, without locking anything: by order id, and by source id (a deleted
+    /// document names its order only so, and a document may have carried another order before).
+    /// </summary>
     private async Task<List<OrderSnapshot>> LookAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
         var orderIds = changes.Select(c => c.OrderId).OfType<string>().Distinct().ToArray();
-        var sourceIds = changes.Where(c => c.OrderId is null).Select(c => c.SourceId).OfType<string>().Distinct().ToArray();
+        var sourceIds = changes.Select(c => c.SourceId).OfType<string>().Distinct().ToArray();
         var orders = await db.Orders.AsNoTracking()
             .Include(o => o.Lines)
             .Where(o => orderIds.Contains(o.OrderId) || (sourceIds.Length > 0 && o.SourceId != null && sourceIds.Contains(o.SourceId)))
@@ -308,6 +348,15 @@ public sealed class KitchenOrderIntake(
     /// </summary>
     private async Task<List<LineAllocation>> AllocateSurplusAsync(List<KitchenOrder> orders, LockedBatchItems batches, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // Food that has waited too long is waste, never given to an order.
+        foreach (var batch in batches.ById.Values.Where(b => b.SurplusQuantity > 0))
+        {
+            if (SurplusExpiry.Apply(db, batch, surplus.Value.HoldingTime, now) is var expired and > 0)
+            {
+                batches.Expired[batch.Id] = expired;
+            }
+        }
+
         var assigned = new List<LineAllocation>();
         var mine = orders.Where(o => o.Id != 0).Select(o => o.Id).ToArray();
         foreach (var batch in batches.ById.Values.Where(b => b.SurplusQuantity > 0 && b.OpenQuantity > 0).OrderBy(b => b.Id))
@@ -391,7 +440,9 @@ public sealed class KitchenOrderIntake(
         {
             var given = assigned.Where(a => a.Line.BatchItemId == batch.Id)
                 .Select(a => new AllocationPayload(ordersById[a.Line.KitchenOrderId].OrderId, a.Line.LineId, a.Quantity));
-            events.Add(KitchenEventTypes.SurplusUpdated, batch.Station, new SurplusUpdatedPayload(SurplusView.From(batch), [.. given], Discarded: 0, Reason: null));
+            var expired = batches.Expired.GetValueOrDefault(batch.Id);
+            events.Add(KitchenEventTypes.SurplusUpdated, batch.Station, new SurplusUpdatedPayload(
+                SurplusView.From(batch), [.. given], Discarded: expired, Reason: expired > 0 ? SurplusExpiry.Reason(surplus.Value.HoldingTime) : null));
         }
 
         foreach (var order in ready)
@@ -434,13 +485,14 @@ public sealed class KitchenOrderIntake(
         }
     }
 
-    private static KitchenOrder NewOrder(OrderChange change, string orderId, DateTimeOffset now) => new()
+    private KitchenOrder NewOrder(OrderChange change, string orderId, DateTimeOffset now) => new()
     {
         OrderId = orderId,
         Brand = change.State?.Brand ?? string.Empty,
 
-        // A cancellation that arrives first is kept, so that the order arriving later with an older revision is not cooked.
-        PlacedAt = change.State?.PlacedAt.ToDateTimeOffset() ?? now,
+        // A cancellation that arrives first is kept, so that the order arriving later with an older revision is not
+        // cooked. A placed-at time that is not believable cannot jump the queue: it counts as placed on arrival.
+        PlacedAt = change.State is { } state ? intake.Value.PlacedAt(state.PlacedAt.ToDateTimeOffset(), now) : now,
         ReceivedAt = now,
         SourceId = change.SourceId,
         Status = change.State is null ? OrderStatus.Cancelled : OrderStatus.Open,

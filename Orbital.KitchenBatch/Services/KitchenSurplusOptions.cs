@@ -13,4 +13,12 @@ public sealed class KitchenSurplusOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan HoldingTime { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>
+    /// Surplus waits at most <see cref="HoldingTime"/> too (counted from when its order was ready, or when it was
+    /// freed), then it is waste. Intake never gives out expired surplus; this is how often the kitchen looks for
+    /// surplus nobody asked for, so boards stop offering it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

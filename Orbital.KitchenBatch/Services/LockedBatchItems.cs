@@ -23,6 +23,9 @@ internal sealed class LockedBatchItems
     /// </summary>
     public HashSet<BatchItem> OldestOpenUnknown { get; } = [];
 
+    /// <summary>How much surplus of each batch item (by id) expired in this transaction.</summary>
+    public Dictionary<long, int> Expired { get; } = [];
+
     public BatchItem For(BatchKey key) => ByKey[key.Identity];
 
     /// <summary>The batch items whose quantities moved, as they are now.</summary>

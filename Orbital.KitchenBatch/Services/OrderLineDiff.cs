@@ -25,12 +25,15 @@ internal static class OrderLineDiff
         // A ready order's food waits at the pass for a while; after that it has been handed over, and what a change
         // takes away from it is gone rather than surplus.
         var keepsFood = order.Status != OrderStatus.Ready || order.ReadyAt >= now - holdingTime;
+
+        // A ready order's food has waited at the pass since it was ready; surplus expires counting from then.
+        var cookedSince = order.Status == OrderStatus.Ready ? order.ReadyAt : null;
         foreach (var line in order.Lines.ToList())
         {
             var current = batches.ById[line.BatchItemId];
             if (!remaining.Remove(line.LineId, out var target) || batches.For(target.Key) != current)
             {
-                changes.Add(Change(line, current, 0, keepsFood, batches, now));
+                changes.Add(Change(line, current, 0, keepsFood, cookedSince, batches, now));
                 order.Lines.Remove(line);
                 remove(line);
                 if (target is not null)
@@ -43,7 +46,7 @@ internal static class OrderLineDiff
 
             if (line.Quantity != target.Quantity)
             {
-                changes.Add(Change(line, current, target.Quantity, keepsFood, batches, now));
+                changes.Add(Change(line, current, target.Quantity, keepsFood, cookedSince, batches, now));
             }
 
             line.Note = target.Note;
@@ -72,14 +75,14 @@ internal static class OrderLineDiff
             BatchItemId = batch.Id,
         };
         order.Lines.Add(line);
-        return Change(line, batch, target.Quantity, keepsFood: true, batches, now);
+        return Change(line, batch, target.Quantity, keepsFood: true, cookedSince: null, batches, now);
     }
 
-    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, LockedBatchItems batches, DateTimeOffset now)
+    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, DateTimeOffset? cookedSince, LockedBatchItems batches, DateTimeOffset now)
     {
         var from = line.Quantity;
         var openBefore = line.OpenQuantity;
-        var freed = BatchAllocator.ChangeQuantity(batch, line, quantity, keepsFood, now);
+        var freed = BatchAllocator.ChangeQuantity(batch, line, quantity, keepsFood, now, cookedSince);
         if (line.OpenQuantity < openBefore && batch.OpenQuantity > 0)
         {
             batches.OldestOpenUnknown.Add(batch);

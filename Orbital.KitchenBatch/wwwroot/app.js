@@ -1,5 +1,8 @@
 // Orbital station board: one station's batch items, live from /api/events, with start and complete; the station's
 // surplus (cooked food no order has), with discard; and the orders ready for packing, cancelled ones marked.
+// Every tap (start, complete, discard) carries an Idempotency-Key and goes through a queue kept in local storage:
+// while the kitchen is unreachable, taps wait (visibly) and are sent in order, with their keys, when it is back, so
+// a retry never cooks or bins anything twice; a tap the kitchen refuses is shown, not dropped.
 // No build step, no framework: the page is served as-is by the kitchen service.
 "use strict";
 
@@ -33,6 +36,17 @@ document.addEventListener("DOMContentLoaded", start);
 const tokenKey = "orbital.token";
 const deviceStationKey = "orbital.deviceStation";
 
+// Taps not yet answered by the kitchen, oldest first, with the Idempotency-Key each was given when it was made.
+const tapsKey = "orbital.taps";
+const taps = {
+  pending: loadTaps(),
+  refused: [],   // taps the kitchen answered with a refusal: shown until dismissed
+  sending: false,
+  retryTimer: null,
+  retryDelay: 1000,
+  waitingWhy: "",
+};
+
 async function start() {
   stationSelect.addEventListener("change", () => selectStation(stationSelect.value));
   cardList.addEventListener("click", onCardClick);
@@ -40,6 +54,9 @@ async function start() {
   surplusList.addEventListener("submit", onDiscard);
   $("#pairing-form").addEventListener("submit", onPair);
   $("#unpair").addEventListener("click", unpair);
+  $("#taps-refused").addEventListener("click", onDismissRefused);
+  window.addEventListener("online", () => sendTaps());
+  renderTaps();
   setInterval(renderAges, 1000);
   setInterval(forgetOldCancellations, 30000);
   if (!localStorage.getItem(tokenKey)) {
@@ -54,6 +71,7 @@ async function start() {
     }
   }
   await showBoard();
+  sendTaps();
 }
 
 async function showBoard() {
@@ -82,26 +100,25 @@ function showPairing(message) {
   $("#pairing-code").focus();
 }
 
-// A pairing code (from a manager) becomes this screen's token; a pasted token is checked by signing in with it.
+// A pairing code (from a manager) becomes this screen's token; a pasted token is kept only once the kitchen signed
+// the browser in with it as a device (the manager key is refused there, and so never lands in local storage).
 async function onPair(event) {
   event.preventDefault();
   const entered = $("#pairing-code").value.trim();
   try {
     if (/^\d{4}-?\d{4}$/.test(entered)) {
-      const paired = await api("POST", "/api/devices/pair", { code: entered });
+      const paired = await api("POST", "/api/devices/pair", { code: entered }, { idempotencyKey: newKey() });
       localStorage.setItem(tokenKey, paired.token);
       setDeviceStation(paired.device.station);
     } else {
+      await api("POST", "/api/sign-in", undefined, { token: entered });
       localStorage.setItem(tokenKey, entered);
-      await api("POST", "/api/sign-in");
       setDeviceStation(null);
     }
     $("#pairing-code").value = "";
     await showBoard();
+    sendTaps();
   } catch (error) {
-    if (localStorage.getItem(tokenKey) === entered) {
-      localStorage.removeItem(tokenKey);
-    }
     showPairing(error.message);
   }
 }
@@ -116,6 +133,10 @@ function setDeviceStation(station) {
 
 async function unpair() {
   localStorage.removeItem(tokenKey);
+  taps.pending = [];
+  taps.refused = [];
+  saveTaps();
+  renderTaps();
   setDeviceStation(null);
   try {
     await fetch("/api/sign-out", { method: "POST" });
@@ -192,6 +213,7 @@ function openStream() {
   source.onopen = () => {
     board.retryDelay = 1000;
     setConnection("live", "Live");
+    sendTaps(); // the kitchen is reachable again: what waited goes out now
   };
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) {
@@ -319,7 +341,7 @@ function scheduleReconnect() {
   board.retryTimer = setTimeout(() => loadStation(), delay);
 }
 
-async function onCardClick(event) {
+function onCardClick(event) {
   const button = event.target.closest("button");
   const card = event.target.closest(".card");
   if (!button || !card) {
@@ -335,23 +357,10 @@ async function onCardClick(event) {
   }
   const action = button.dataset.action;
   const quantity = Number(input.value);
-  card.querySelectorAll(".action").forEach((b) => (b.disabled = true));
-  try {
-    const result = await api("POST", `/api/batch-items/${id}/${action}`, { quantity });
-    const item = action === "complete" ? result.batchItem : result;
-    if (item.openQuantity > 0) {
-      board.items.set(item.id, item);
-    } else {
-      board.items.delete(item.id);
-    }
-    delete card.dataset.touched;
-    renderCards();
-  } catch (error) {
-    showError(error.message);
-  } finally {
-    card.querySelectorAll(".action").forEach((b) => (b.disabled = false));
-    updateButtons(card, board.items.get(id));
-  }
+  const item = board.items.get(id);
+  const label = `${action === "complete" ? "Complete" : "Start"} ${quantity} × ${item ? describe(item) : `batch item ${id}`}`;
+  delete card.dataset.touched;
+  queueTap(`/api/batch-items/${id}/${action}`, { quantity }, label);
 }
 
 function renderCards(changedId, isNew) {
@@ -529,24 +538,166 @@ function showDiscardForm(li, open) {
   li.querySelector(".discard-quantity").value = li.dataset.quantity;
 }
 
-async function onDiscard(event) {
+function onDiscard(event) {
   event.preventDefault();
   const form = event.target;
   const li = form.closest(".surplus-item");
   const quantity = Number(form.querySelector(".discard-quantity").value);
   const reason = form.querySelector(".discard-reason").value;
-  const buttons = form.querySelectorAll("button");
-  buttons.forEach((b) => (b.disabled = true));
-  try {
-    const surplus = await api("POST", `/api/surplus/${li.dataset.surplusId}/discard`, { quantity, reason });
-    showDiscardForm(li, false);
-    setSurplus(surplus);
-    renderSurplus();
-  } catch (error) {
-    showError(error.message); // e.g. 409: an order took some of it meanwhile; the form stays open
-  } finally {
-    buttons.forEach((b) => (b.disabled = false));
+  const surplus = board.surplus.get(Number(li.dataset.surplusId));
+  showDiscardForm(li, false);
+  queueTap(`/api/surplus/${li.dataset.surplusId}/discard`, { quantity, reason }, `Discard ${quantity} × ${surplus ? describe(surplus) : "surplus"} (${reason})`);
+}
+
+// --- Taps: each one is kept (with its key) until the kitchen answers it, and sent in the order it was made. ---
+
+function queueTap(path, body, label) {
+  taps.pending.push({ key: newKey(), path, body, label, madeAt: Date.now() });
+  saveTaps();
+  renderTaps();
+  sendTaps();
+}
+
+async function sendTaps() {
+  if (taps.sending || taps.pending.length === 0 || !localStorage.getItem(tokenKey)) {
+    renderTaps();
+    return;
   }
+  taps.sending = true;
+  clearTimeout(taps.retryTimer);
+  try {
+    while (taps.pending.length > 0) {
+      const tap = taps.pending[0];
+      let response;
+      try {
+        response = await fetch(tap.path, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": tap.key, Authorization: `Bearer ${localStorage.getItem(tokenKey)}` },
+          body: JSON.stringify(tap.body),
+        });
+      } catch {
+        waitForKitchen("the kitchen cannot be reached");
+        return;
+      }
+      if (response.status === 429 || response.status >= 500) {
+        // Not taken (busy, restarting, its database down): the same tap, with the same key, goes again later.
+        waitForKitchen(`the kitchen answered ${response.status}`, Number(response.headers.get("Retry-After")) * 1000);
+        return;
+      }
+      taps.pending.shift();
+      saveTaps();
+      if (response.ok) {
+        applyTap(tap, await response.json());
+      } else {
+        const reason = await problemDetail(response);
+        taps.refused.push({ ...tap, reason });
+        showError(`${tap.label}: ${reason}`);
+        if (response.status === 401) {
+          // A new pairing is another device, whose keys are its own: what waited is not sent under it.
+          taps.refused.push(...taps.pending.map((t) => ({ ...t, reason: "not sent: this screen is no longer paired" })));
+          taps.pending = [];
+          saveTaps();
+          localStorage.removeItem(tokenKey);
+          showPairing("This screen's pairing is no longer valid (revoked or expired). Ask a manager for a new pairing code.");
+          return;
+        }
+      }
+      taps.retryDelay = 1000;
+      taps.waitingWhy = "";
+      renderTaps();
+    }
+  } finally {
+    taps.sending = false;
+    renderTaps();
+  }
+}
+
+function waitForKitchen(why, retryAfter) {
+  taps.waitingWhy = why;
+  const delay = Math.max(retryAfter || 0, taps.retryDelay * (0.5 + Math.random() / 2));
+  taps.retryDelay = Math.min(taps.retryDelay * 2, 30000);
+  clearTimeout(taps.retryTimer);
+  taps.retryTimer = setTimeout(() => sendTaps(), delay);
+  renderTaps();
+}
+
+// What the kitchen answered a tap with is the new state of what it changed.
+function applyTap(tap, result) {
+  if (tap.path.endsWith("/discard")) {
+    setSurplus(result);
+    renderSurplus();
+    return;
+  }
+  const item = tap.path.endsWith("/complete") ? result.batchItem : result;
+  if (item.openQuantity > 0) {
+    board.items.set(item.id, item);
+  } else {
+    board.items.delete(item.id);
+  }
+  renderCards();
+}
+
+function renderTaps() {
+  const panel = $("#taps");
+  const pending = $("#taps-pending");
+  const refused = $("#taps-refused");
+  panel.hidden = taps.pending.length === 0 && taps.refused.length === 0;
+  $("#taps-count").textContent = taps.pending.length > 0 ? `· ${taps.pending.length}` : "";
+  $("#taps-why").textContent = taps.pending.length > 0 && taps.waitingWhy ? `Waiting: ${taps.waitingWhy}. They are sent by themselves, in order, once it answers.` : "";
+  pending.replaceChildren(...taps.pending.map((tap) => {
+    const li = document.createElement("li");
+    li.className = "tap";
+    li.dataset.key = tap.key;
+    li.textContent = tap.label;
+    return li;
+  }));
+  refused.replaceChildren(...taps.refused.map((tap, index) => {
+    const li = document.createElement("li");
+    li.className = "tap refused";
+    li.dataset.key = tap.key;
+    const text = document.createElement("span");
+    text.textContent = `${tap.label} — not done: ${tap.reason}`;
+    const dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "dismiss";
+    dismiss.dataset.index = String(index);
+    dismiss.textContent = "OK";
+    li.append(text, dismiss);
+    return li;
+  }));
+}
+
+function onDismissRefused(event) {
+  const button = event.target.closest("button.dismiss");
+  if (button) {
+    taps.refused.splice(Number(button.dataset.index), 1);
+    renderTaps();
+  }
+}
+
+function loadTaps() {
+  try {
+    return JSON.parse(localStorage.getItem(tapsKey) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+function saveTaps() {
+  localStorage.setItem(tapsKey, JSON.stringify(taps.pending));
+}
+
+// A version 4 UUID from the browser's random numbers (crypto.randomUUID needs HTTPS; kitchens often run plain HTTP).
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function describe(item) {
+  return item.modifiers && item.modifiers.length > 0 ? `${item.itemName} (${item.modifiers.join(", ")})` : item.itemName;
 }
 
 function setConnection(state, label) {
@@ -566,31 +717,38 @@ function showError(message) {
 
 // JSON in and out; a ProblemDetails answer becomes an Error carrying its detail.
 // A 401 means this screen's token is no longer accepted (revoked, expired): back to pairing.
-async function api(method, path, body) {
+async function api(method, path, body, options = {}) {
   const headers = body ? { "Content-Type": "application/json" } : {};
-  const token = localStorage.getItem(tokenKey);
+  const token = options.token || localStorage.getItem(tokenKey);
   if (token) {
     headers.Authorization = `Bearer ${token}`;
   }
+  if (options.idempotencyKey) {
+    headers["Idempotency-Key"] = options.idempotencyKey;
+  }
   const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  if (response.status === 401 && token && !path.startsWith("/api/devices/pair")) {
+  if (response.status === 401 && token && !options.token && !path.startsWith("/api/devices/pair")) {
     localStorage.removeItem(tokenKey);
     showPairing("This screen's pairing is no longer valid (revoked or expired). Ask a manager for a new pairing code.");
   }
   if (!response.ok) {
-    let detail = `${response.status} ${response.statusText}`;
-    try {
-      const problem = await response.json();
-      detail = problem.detail || problem.title || detail;
-      if (problem.errors) {
-        detail = Object.values(problem.errors).flat().join(" ");
-      }
-    } catch {
-      // not JSON
-    }
-    throw new Error(detail);
+    throw new Error(await problemDetail(response));
   }
   return response.status === 204 ? null : response.json();
+}
+
+async function problemDetail(response) {
+  let detail = `${response.status} ${response.statusText}`;
+  try {
+    const problem = await response.json();
+    detail = problem.detail || problem.title || detail;
+    if (problem.errors) {
+      detail = Object.values(problem.errors).flat().join(" ");
+    }
+  } catch {
+    // not JSON
+  }
+  return detail;
 }
 
 function duration(ms) {

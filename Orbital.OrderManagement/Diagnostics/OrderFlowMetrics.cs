@@ -57,7 +57,7 @@ public sealed class OrderFlowMetrics
     /// <summary>How long after it happened a change was read (never below zero: the clocks may differ a little).</summary>
     public void ListenerLag(TimeSpan lag) => _lag.Record(Math.Max(0, lag.TotalSeconds));
 
-    public void Rejected(string stage) => _rejected.Add(1, new KeyValuePair<string, object?>("stage", stage));
+    public void Rejected(string stage, bool recorded) => _rejected.Add(1, new KeyValuePair<string, object?>("stage", stage), new KeyValuePair<string, object?>("recorded", recorded));
 
     public void ForwardRetry(string status) => _forwardRetries.Add(1, new KeyValuePair<string, object?>("status", status));
 

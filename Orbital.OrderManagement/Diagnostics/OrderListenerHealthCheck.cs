@@ -7,8 +7,8 @@ namespace Orbital.OrderManagement.Diagnostics;
 /// <summary>
 /// Says what the order path waits for: Unhealthy until its first stream is open (while it decides where to start,
 /// it reads no orders yet), while it cannot read MongoDB (unreachable, misconfigured, or no connection string) and
-/// while it holds an order for an unplanned failure; Degraded while it catches up or holds an order for an
-/// unavailable kitchen.
+/// while it holds an order for an unplanned failure; Degraded while it catches up, holds an order for an
+/// unavailable kitchen, or works around a call an older kitchen lacks (<see cref="OrderListenerStatus.KitchenFallback"/>).
 /// </summary>
 public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOptions<OrderListenerOptions> options, TimeProvider time) : IHealthCheck
 {
@@ -54,6 +54,17 @@ public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOption
             data["largestObjectIdLag"] = status.LargestObjectIdLag.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (status.UnrecordedRejections is { Count: > 0 } unrecorded)
+        {
+            data["unrecordedRejections"] = unrecorded.Count;
+            data["lastUnrecordedRejection"] = unrecorded.Last ?? string.Empty;
+        }
+
+        if (status.KitchenFallback is { } fallback)
+        {
+            data["kitchenFallback"] = fallback;
+        }
+
         var held = status.Held;
         if (held is not null)
         {
@@ -69,6 +80,7 @@ public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOption
             (ListenerState.Listening, null) when time.GetUtcNow() - status.LastReadAt > _silenceLimit => HealthCheckResult.Degraded(
                 $"The change stream has not answered for {(time.GetUtcNow() - status.LastReadAt)!.Value.TotalSeconds:0} s (a getMore should answer within {options.Value.MaxAwaitTime.TotalSeconds:0.#} s): the connection may hang.",
                 data: data),
+            (ListenerState.Listening, null) when status.KitchenFallback is { } workaround => HealthCheckResult.Degraded($"{listener.Detail} {workaround}", data: data),
             (ListenerState.Listening, null) => HealthCheckResult.Healthy(listener.Detail, data),
             (ListenerState.CatchingUp, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
             _ => HealthCheckResult.Unhealthy(listener.Detail, data: data),

@@ -10,6 +10,10 @@ public sealed class OrderListenerStatus(TimeProvider time)
     private volatile HeldOrder? _held;
     private volatile RecoveryRecord? _lastRecovery;
     private volatile string? _start;
+    private volatile string? _kitchenFallback;
+    private volatile string? _kitchenFallbackCall;
+    private volatile string? _unrecordedRejection;
+    private long _unrecordedRejections;
     private long _lastCheckpointTicks;
     private long _lastReadTicks;
     private long _largestObjectIdLagTicks;
@@ -23,6 +27,15 @@ public sealed class OrderListenerStatus(TimeProvider time)
 
     /// <summary>How the listener found its starting point when it last opened a stream without a usable checkpoint.</summary>
     public string? Start => _start;
+
+    /// <summary>
+    /// What the listener did without an answer the kitchen could not give (an older kitchen lacks a call), until the
+    /// kitchen answers that call again; null while the kitchen answers everything.
+    /// </summary>
+    public string? KitchenFallback => _kitchenFallback;
+
+    /// <summary>How many rejected documents could not be recorded in MongoDB (they were logged and skipped), and the last one.</summary>
+    public (long Count, string? Last) UnrecordedRejections => (Interlocked.Read(ref _unrecordedRejections), _unrecordedRejection);
 
     public DateTimeOffset? LastCheckpointAt
     {
@@ -67,6 +80,30 @@ public sealed class OrderListenerStatus(TimeProvider time)
     public void Started(string detail) => _start = detail;
 
     public void Recovered(RecoveryRecord record) => _lastRecovery = record;
+
+    /// <summary>The kitchen lacks <paramref name="call"/>; the listener did <paramref name="detail"/> instead.</summary>
+    public void KitchenFallBack(string call, string detail)
+    {
+        _kitchenFallbackCall = call;
+        _kitchenFallback = detail;
+    }
+
+    /// <summary>The kitchen answered <paramref name="call"/>: a fallback taken for it no longer applies.</summary>
+    public void KitchenAnswered(string call)
+    {
+        if (_kitchenFallbackCall == call)
+        {
+            _kitchenFallback = null;
+            _kitchenFallbackCall = null;
+        }
+    }
+
+    /// <summary>A rejected document could not be recorded (it was logged and skipped).</summary>
+    public void RejectionNotRecorded(string detail)
+    {
+        _unrecordedRejection = detail;
+        Interlocked.Increment(ref _unrecordedRejections);
+    }
 
     public void Checkpointed() => Interlocked.Exchange(ref _lastCheckpointTicks, time.GetUtcNow().UtcTicks);
 

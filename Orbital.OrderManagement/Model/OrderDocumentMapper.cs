@@ -9,7 +9,7 @@ namespace Orbital.OrderManagement.Model;
 /// Turns the ordering platform's order document into an <see cref="OrderRequest"/>. The shape follows the
 /// platform: <c>OtterOrderId</c>, <c>BrandName</c>, <c>StationOrders[].OwnStationName</c>,
 /// <c>StationOrders[].OrderItems[].Name/Quantity</c>, with optional <c>Modifiers</c> (strings or
-/// <c>{ Name }</c> documents), <c>Note</c> and line <c>Id</c>. Unknown fields are ignored. Fields of the wrong
+/// <c>{ Name }</c> documents), <c>Note</c> and line <c>Id</c> (<see cref="OrderLineIds"/>). Unknown fields are ignored. Fields of the wrong
 /// type are reasons to reject; the size and value rules are <see cref="OrderRequestValidator"/>'s, shared
 /// with the kitchen.
 /// </summary>
@@ -18,10 +18,12 @@ public static class OrderDocumentMapper
     private static readonly string[] s_placedAtFields = ["PlacedAt", "CreatedAt", "OrderedAt"];
 
     /// <summary>
-    /// The fields an order's cooking depends on. An update that touches none of them (a courier's position, a
-    /// payment status) changes nothing in the kitchen and is not sent.
+    /// Every field this mapper reads: what the order the kitchen gets, and whether the document is valid at all,
+    /// depend on these and nothing else. An update that touches none of them (a courier's position, a payment status)
+    /// changes nothing in the kitchen and is not sent; one that touches any of them is, even when it only mends a
+    /// document that was rejected before (a placed-at time corrected), because the mended document is a new order.
     /// </summary>
-    public static IReadOnlyList<string> KitchenFields { get; } = ["OtterOrderId", "BrandName", "StationOrders", "Status"];
+    public static IReadOnlyList<string> KitchenFields { get; } = ["OtterOrderId", "BrandName", "StationOrders", "Status", .. s_placedAtFields];
 
     /// <param name="document">The platform's document.</param>
     /// <param name="observedAt">When the change was seen; the placed-at time of last resort.</param>
@@ -34,7 +36,7 @@ public static class OrderDocumentMapper
         {
             // Nothing else of a cancelled order matters (platforms often strip its items): only which order it is.
             var cancelledId = document.GetValue("OtterOrderId", BsonNull.Value) is BsonString { Value: var id } && !string.IsNullOrWhiteSpace(id) ? id.Trim() : null;
-            return OrderMapping.Cancellation(cancelledId, SourceIdOf(document.GetValue("_id", BsonNull.Value)));
+            return OrderMapping.Cancellation(cancelledId, DocumentSourceId.Of(document.GetValue("_id", BsonNull.Value)));
         }
 
         var orderId = Text(document, "OtterOrderId", "OtterOrderId", reasons, required: true);
@@ -43,7 +45,7 @@ public static class OrderDocumentMapper
             OrderId = orderId ?? string.Empty,
             Brand = Text(document, "BrandName", "BrandName", reasons, required: true) ?? string.Empty,
             PlacedAt = Timestamp.FromDateTime(PlacedAt(document, observedAt, reasons)),
-            SourceId = SourceIdOf(document.GetValue("_id", BsonNull.Value)),
+            SourceId = DocumentSourceId.Of(document.GetValue("_id", BsonNull.Value)),
         };
 
         if (!document.TryGetValue("StationOrders", out var stations) || stations.IsBsonNull)
@@ -56,9 +58,10 @@ public static class OrderDocumentMapper
         }
         else
         {
+            var lineIds = new OrderLineIds();
             for (var s = 0; s < stationArray.Count; s++)
             {
-                var station = MapStation(stationArray[s], s, reasons);
+                var station = MapStation(stationArray[s], s, lineIds, reasons);
                 if (station is not null)
                 {
                     request.Stations.Add(station);
@@ -92,7 +95,7 @@ public static class OrderDocumentMapper
         return paths.Count == 0 || paths.Any(path => KitchenFields.Any(field => path == field || path.StartsWith(field + ".", StringComparison.Ordinal)));
     }
 
-    private static StationOrder? MapStation(BsonValue value, int index, List<string> reasons)
+    private static StationOrder? MapStation(BsonValue value, int index, OrderLineIds lineIds, List<string> reasons)
     {
         var path = $"StationOrders[{index}]";
         if (value is not BsonDocument station)
@@ -116,7 +119,7 @@ public static class OrderDocumentMapper
 
         for (var i = 0; i < itemArray.Count; i++)
         {
-            var item = MapItem(itemArray[i], $"{path}.OrderItems[{i}]", $"{index}-{i}", reasons);
+            var item = MapItem(itemArray[i], $"{path}.OrderItems[{i}]", lineIds, index, i, reasons);
             if (item is not null)
             {
                 result.Items.Add(item);
@@ -126,7 +129,7 @@ public static class OrderDocumentMapper
         return result;
     }
 
-    private static OrderItem? MapItem(BsonValue value, string path, string defaultLineId, List<string> reasons)
+    private static OrderItem? MapItem(BsonValue value, string path, OrderLineIds lineIds, int station, int index, List<string> reasons)
     {
         if (value is not BsonDocument item)
         {
@@ -141,8 +144,8 @@ public static class OrderDocumentMapper
             Note = Text(item, "Note", $"{path}.Note", reasons, required: false) ?? string.Empty,
         };
 
-        // The platform's own line id when it has one: an update of the order will name it.
-        result.SetLineKey(Text(item, "Id", $"{path}.Id", reasons, required: false) ?? defaultLineId);
+        // The platform's own line id when it has a usable one (an update of the order will name it), else the position.
+        result.SetLineKey(lineIds.Next(item.GetValue("Id", BsonNull.Value), station, index));
 
         if (item.TryGetValue("Modifiers", out var modifiers) && !modifiers.IsBsonNull)
         {
@@ -237,22 +240,6 @@ public static class OrderDocumentMapper
         return document.TryGetValue("_id", out var id) && id is BsonObjectId objectId
             ? objectId.Value.CreationTime
             : DateTime.SpecifyKind(observedAt, DateTimeKind.Utc);
-    }
-
-    /// <summary>
-    /// The source document's id as the kitchen keeps it, for tracing a ticket back: our own metadata, so it is made
-    /// to fit (control characters replaced, cut to the id length) rather than a reason to refuse an order.
-    /// </summary>
-    public static string SourceIdOf(BsonValue id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        if (id.IsBsonNull)
-        {
-            return string.Empty;
-        }
-
-        var text = new string([.. id.ToString()!.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c)]);
-        return text.Length <= OrderLimits.MaxIdLength ? text : $"{text[..(OrderLimits.MaxIdLength - 1)]}…";
     }
 
     private static string? Text(BsonDocument document, string field, string path, List<string> reasons, bool required)

@@ -150,14 +150,22 @@ public sealed partial class KitchenOrderForwarder(
     /// Asks the kitchen what it holds, retrying an unavailable kitchen with the shared backoff: a listener
     /// without a checkpoint cannot tell a first start from a lost checkpoint without the answer.
     /// </summary>
-    public Task<IntakeState> GetIntakeStateAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
-        => AskAsync((deadline, token) => kitchen.GetIntakeStateAsync(new IntakeStateRequest(), deadline: deadline, cancellationToken: token), waiting, cancellationToken);
+    /// <returns>The answer; null when the kitchen does not have the call (<c>UNIMPLEMENTED</c>: an older version).</returns>
+    public Task<IntakeState?> GetIntakeStateAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+        => AskAsync("GetIntakeState", (deadline, token) => kitchen.GetIntakeStateAsync(new IntakeStateRequest(), deadline: deadline, cancellationToken: token), waiting, cancellationToken);
 
     /// <summary>Asks the kitchen which orders it is still working on, retrying an unavailable kitchen with the shared backoff.</summary>
-    public Task<ActiveOrders> GetActiveOrdersAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
-        => AskAsync((deadline, token) => kitchen.GetActiveOrdersAsync(new ActiveOrdersRequest(), deadline: deadline, cancellationToken: token), waiting, cancellationToken);
+    /// <returns>The answer; null when the kitchen does not have the call (<c>UNIMPLEMENTED</c>: an older version).</returns>
+    public Task<ActiveOrders?> GetActiveOrdersAsync(Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+        => AskAsync("GetActiveOrders", (deadline, token) => kitchen.GetActiveOrdersAsync(new ActiveOrdersRequest(), deadline: deadline, cancellationToken: token), waiting, cancellationToken);
 
-    private async Task<T> AskAsync<T>(Func<DateTime, CancellationToken, AsyncUnaryCall<T>> call, Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+    /// <summary>
+    /// One question to the kitchen, asked until it answers. A kitchen that does not have the call at all (an older
+    /// version during a rolling upgrade) answers <c>UNIMPLEMENTED</c>, which no retry changes: the caller falls back
+    /// to what it can do without the answer, and the status says so until the kitchen answers again.
+    /// </summary>
+    private async Task<T?> AskAsync<T>(string call, Func<DateTime, CancellationToken, AsyncUnaryCall<T>> ask, Action<string, TimeSpan> waiting, CancellationToken cancellationToken)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(waiting);
         var retry = backoff.Start(time);
@@ -165,7 +173,14 @@ public sealed partial class KitchenOrderForwarder(
         {
             try
             {
-                return await call(Deadline(), cancellationToken);
+                var answer = await ask(Deadline(), cancellationToken);
+                status.KitchenAnswered(call);
+                return answer;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented && !cancellationToken.IsCancellationRequested)
+            {
+                LogKitchenLacksCall(logger, call, ex.Status.Detail);
+                return null;
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -194,6 +209,9 @@ public sealed partial class KitchenOrderForwarder(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Kitchen failed order {OrderId} with {StatusCode}; holding it and retrying in {DelaySeconds:0.0} s (attempt {Attempts})")]
     private static partial void LogKitchenFailed(ILogger logger, Exception exception, string orderId, StatusCode statusCode, double delaySeconds, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The kitchen does not have {Call} (UNIMPLEMENTED: an older version?): {Detail}; falling back to what the listener can do without it")]
+    private static partial void LogKitchenLacksCall(ILogger logger, string call, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kitchen did not say what it holds ({StatusCode}: {Detail}); asking again in {DelaySeconds:0.0} s")]
     private static partial void LogKitchenStateUnknown(ILogger logger, StatusCode statusCode, double delaySeconds, string detail);

@@ -105,10 +105,19 @@ public sealed class OrderCatchUp(
         var active = await kitchen.GetActiveOrdersAsync(
             (why, delay) => status.CatchingUp($"Catching up: asking the kitchen which orders it is working on ({why}); asking again in {delay.TotalSeconds:0.0} s."),
             cancellationToken);
+        if (active is null)
+        {
+            // An older kitchen: what was scanned by time is all this catch-up can do; the status says what is not done.
+            status.KitchenFallBack("GetActiveOrders", "The kitchen does not answer GetActiveOrders (an older version): the last catch-up could not re-read orders written before its window that the kitchen is still working on, so a change or cancellation of one of them made while the stream was down may be missing. Upgrade the kitchen.");
+            return (0, []);
+        }
+
         var unseen = active.Orders.Select(o => o.OrderId).Where(id => !seen.Contains(id)).Distinct().ToList();
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var batch in unseen.Chunk(RecheckBatch))
         {
+            // $in also matches a document whose OtterOrderId is an array holding one of these ids: such a document is
+            // relayed like any other (and so recorded as rejected, by its _id); only a text id names an order found.
             var filter = new BsonDocument("OtterOrderId", new BsonDocument("$in", new BsonArray(batch)));
             using var cursor = await _orders.Find(filter).ToCursorAsync(cancellationToken);
             while (await cursor.MoveNextAsync(cancellationToken))
@@ -116,7 +125,10 @@ public sealed class OrderCatchUp(
                 foreach (var document in cursor.Current)
                 {
                     await pipeline.AddAsync(Prepare(document, revision), null, cancellationToken);
-                    found.Add(document["OtterOrderId"].AsString);
+                    if (document.GetValue("OtterOrderId", BsonNull.Value) is BsonString { Value: var orderId })
+                    {
+                        found.Add(orderId);
+                    }
                 }
             }
         }

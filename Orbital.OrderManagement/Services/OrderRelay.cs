@@ -23,7 +23,7 @@ public sealed class OrderRelay(KitchenOrderForwarder forwarder, RejectedOrderSto
     {
         ArgumentNullException.ThrowIfNull(document);
         var sourceId = document.GetValue("_id", BsonNull.Value);
-        var key = OrderDocumentMapper.SourceIdOf(sourceId);
+        var key = DocumentSourceId.Of(sourceId);
         var mapping = Map(document, observedAt);
         if (!mapping.IsValid)
         {
@@ -45,7 +45,7 @@ public sealed class OrderRelay(KitchenOrderForwarder forwarder, RejectedOrderSto
     public static PreparedChange PrepareDeletion(BsonValue documentId, ulong revision)
     {
         ArgumentNullException.ThrowIfNull(documentId);
-        return Cancellation(documentId, null, OrderDocumentMapper.SourceIdOf(documentId), revision, "order deleted by the platform");
+        return Cancellation(documentId, null, DocumentSourceId.Of(documentId), revision, "order deleted by the platform");
     }
 
     /// <summary>Maps, then sends one document's change until the kitchen acknowledges it, or records it as rejected.</summary>

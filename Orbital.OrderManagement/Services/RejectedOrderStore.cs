@@ -9,12 +9,15 @@ namespace Orbital.OrderManagement.Services;
 /// <summary>
 /// Records documents that cannot become orders in <c>orbital_rejected_orders</c>, keyed by the source document's
 /// id (a re-read of the same document updates its record instead of adding another), with the reasons, and
-/// logs and counts each one. The document itself stays where the platform wrote it.
+/// logs and counts each one. The document itself stays where the platform wrote it. A record MongoDB refuses (not
+/// an outage: a write error of its own) is logged, counted and shown in health, and the document is skipped all the
+/// same: only an unreachable MongoDB holds the flow.
 /// </summary>
 public sealed partial class RejectedOrderStore(
     IMongoDatabase database,
     IOptions<OrderListenerOptions> options,
     OrderFlowMetrics metrics,
+    OrderListenerStatus status,
     TimeProvider time,
     ILogger<RejectedOrderStore> logger)
 {
@@ -43,10 +46,28 @@ public sealed partial class RejectedOrderStore(
             { "reasons", new BsonArray(reasons) },
             { "rejectedAt", time.GetUtcNow().UtcDateTime },
         };
-        await _rejections.ReplaceOneAsync(new BsonDocument("_id", sourceId), record, new ReplaceOptions { IsUpsert = true }, cancellationToken);
-        metrics.Rejected(stage);
         LogRejected(logger, sourceId.ToString() ?? "?", orderId ?? "(none)", string.Join("; ", reasons));
+        try
+        {
+            await _rejections.ReplaceOneAsync(new BsonDocument("_id", sourceId), record, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+            metrics.Rejected(stage, recorded: true);
+        }
+        catch (MongoException ex) when (!IsOutage(ex))
+        {
+            // The record is refused for what it is (a unique index of an operator's, a validator, a permission): the
+            // document is still rejected, logged with its reasons above and counted. Holding every order behind it
+            // until the record can be written would turn one bad document into a stopped kitchen.
+            metrics.Rejected(stage, recorded: false);
+            status.RejectionNotRecorded($"{sourceId} (order {orderId ?? "(none)"}): {ex.Message}");
+            LogNotRecorded(logger, ex, sourceId.ToString() ?? "?", _rejections.CollectionNamespace.CollectionName);
+        }
     }
+
+    /// <summary>Whether MongoDB could not be reached or could not take any write now: a wait, not a reason to skip the record.</summary>
+    private static bool IsOutage(MongoException exception)
+        => exception is MongoConnectionException or MongoExecutionTimeoutException or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWaitQueueFullException
+           || exception.HasErrorLabel("RetryableWriteError")
+           || exception.HasErrorLabel("NetworkError");
 
     /// <summary>
     /// At most <see cref="MaxReasons"/> reasons of at most <see cref="MaxReasonLength"/> characters: a document with
@@ -62,6 +83,9 @@ public sealed partial class RejectedOrderStore(
 
         return kept;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The rejection of document {SourceId} could not be recorded in '{Collection}'; it is skipped all the same (logged above)")]
+    private static partial void LogNotRecorded(ILogger logger, Exception exception, string sourceId, string collection);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected order document {SourceId} (order {OrderId}): {Reasons}")]
     private static partial void LogRejected(ILogger logger, string sourceId, string orderId, string reasons);

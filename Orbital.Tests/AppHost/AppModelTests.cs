@@ -185,6 +185,9 @@ public sealed class AppModelTests
         Assert.Equal("{kitchen-intake-key.value}", kitchen["Kitchen__Auth__IntakeKey"]);
         Assert.Equal("{kitchen-intake-key.value}", orders["KitchenForwarding__IntakeKey"]);
         Assert.DoesNotContain("Kitchen__Auth__ManagerKey", orders.Keys);
-        Assert.Equal("{kitchen-manager-key.value}", orders["Health__DetailsKey"]);
+        Assert.True(model.Resource<ParameterResource>("health-details-key").Secret);
+        Assert.Equal("{health-details-key.value}", orders["Health__DetailsKey"]);
+        Assert.Equal("{health-details-key.value}", kitchen["Health__DetailsKey"]);
+        Assert.DoesNotContain(orders.Values, v => v.Contains("kitchen-manager-key", StringComparison.Ordinal));
     }
 }

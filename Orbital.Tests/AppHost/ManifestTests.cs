@@ -47,7 +47,7 @@ public sealed class ManifestTests
     {
         var resources = (await PublishManifestAsync()).GetProperty("resources");
 
-        foreach (var key in new[] { "kitchen-manager-key", "kitchen-intake-key" })
+        foreach (var key in new[] { "kitchen-manager-key", "kitchen-intake-key", "health-details-key" })
         {
             var parameter = resources.GetProperty(key);
             Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());

@@ -61,5 +61,19 @@ public sealed class PairingTests(LocalPostgresServer postgres) : IAsyncLifetime
         await Expect(page.Locator("#pairing-error")).ToContainTextAsync("no longer valid");
     }
 
+    [Fact]
+    public async Task The_manager_key_pasted_on_a_board_is_refused_and_never_kept_in_the_browser()
+    {
+        var page = await _chromium.NewTabletPageAsync();
+        await page.GotoAsync(_kitchen.HttpAddress!.ToString());
+
+        await page.Locator("#pairing-code").FillAsync(KitchenAppFactory.ManagerKey);
+        await page.Locator("#pairing-form button[type=submit]").ClickAsync();
+
+        await Expect(page.Locator("#pairing-error")).ToContainTextAsync("not a device token");
+        Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('orbital.token')"));
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Value.Contains(KitchenAppFactory.ManagerKey, StringComparison.Ordinal));
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

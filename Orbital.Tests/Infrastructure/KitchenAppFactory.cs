@@ -162,6 +162,7 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
         builder.UseSetting("Kitchen:Auth:ManagerKey", ManagerKey);
         builder.UseSetting("Kitchen:Auth:IntakeKey", IntakeKey);
         builder.UseSetting("Kitchen:Auth:RevocationRefresh", "00:00:00.200");
+        builder.UseSetting("Kitchen:Surplus:ExpiryInterval", "00:00:01");
 
         // Tests open many streams and write fast with one key; the limits' own tests set them low.
         builder.UseSetting("Kitchen:Limits:StreamsPerToken", "1000");

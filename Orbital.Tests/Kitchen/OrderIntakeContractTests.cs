@@ -153,7 +153,8 @@ public sealed class OrderIntakeContractTests(LocalPostgresServer postgres) : IAs
     public async Task Placed_at_is_kept_as_sent()
     {
         var request = Orders.Request("intake-placed-at");
-        var placedAt = new DateTime(2026, 11, 25, 11, 30, 15, DateTimeKind.Utc);
+        var now = DateTime.UtcNow;
+        var placedAt = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, DateTimeKind.Utc).AddHours(-2);
         request.PlacedAt = Timestamp.FromDateTime(placedAt);
 
         await _client.SubmitOrderAsync(request, cancellationToken: Cancellation);

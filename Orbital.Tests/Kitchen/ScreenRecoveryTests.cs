@@ -97,6 +97,30 @@ public sealed class ScreenRecoveryTests
     }
 
     [Fact]
+    public async Task A_replay_that_events_were_pruned_under_resets_the_screen_instead_of_skipping_them()
+    {
+        await using var postgres = new LocalPostgresServer();
+        await postgres.InitializeAsync();
+        await using var kitchen = await KitchenAppFactory.StartOnKestrelAsync(postgres, s_fast);
+        using var api = new KitchenApiClient(kitchen.CreateHttpClient(), kitchen.CreateIntakeClient());
+        await api.SubmitAsync("pruned-first", DateTime.UtcNow, ("Pruned Station", "Burger", 1));
+        var seen = await NewestEventIdAsync(kitchen);
+        for (var i = 0; i < 4; i++)
+        {
+            await api.SubmitAsync($"pruned-{i}", DateTime.UtcNow, ("Pruned Station", "Burger", 1));
+        }
+
+        // What pruning does when it runs between a replay's depth check (the screen is well within the retained
+        // events) and its first page: the events just after the screen's last one are gone.
+        await kitchen.Database.ExecuteAsync($"UPDATE kitchen_event_horizon SET pruned_through = {seen + 2}; DELETE FROM kitchen_events WHERE id <= {seen + 2};");
+        await using var screen = await SseTestClient.ConnectAsync(kitchen.HttpAddress!, query: "?station=Pruned%20Station", lastEventId: seen.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var first = await screen.NextAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal("reset", first?.EventType);
+        Assert.Equal(await NewestEventIdAsync(kitchen), long.Parse(first!.Value.EventId!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task The_kitchen_stops_within_five_seconds_with_a_hundred_screens_connected_and_their_streams_end()
     {
         await using var postgres = new LocalPostgresServer();

@@ -135,8 +135,19 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
     /// <summary>What <c>GetActiveOrders</c> answers: the order ids the kitchen says it is working on (none by default).</summary>
     public IReadOnlyList<string> ActiveOrders { get; set; } = [];
 
+    /// <summary>The calls this kitchen does not have (an older version): each is answered <c>UNIMPLEMENTED</c>.</summary>
+    public HashSet<string> Lacks { get; } = [];
+
+    /// <summary>What <c>GetIntakeState</c> says of the newest revision the kitchen applied (0 by default).</summary>
+    public ulong LatestRevision { get; set; }
+
     public override AsyncUnaryCall<ActiveOrders> GetActiveOrdersAsync(ActiveOrdersRequest request, CallOptions options)
     {
+        if (Lacks.Contains("GetActiveOrders"))
+        {
+            return new AsyncUnaryCall<ActiveOrders>(Task.FromException<ActiveOrders>(Failure(StatusCode.Unimplemented, "Service is unimplemented.")), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+        }
+
         var active = new ActiveOrders();
         active.Orders.AddRange(ActiveOrders.Select(id => new ActiveOrder { OrderId = id }));
         return new AsyncUnaryCall<ActiveOrders>(Task.FromResult(active), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
@@ -163,7 +174,12 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
             await before();
         }
 
-        var state = new IntakeState { OrderCount = _stored.Count };
+        if (Lacks.Contains("GetIntakeState"))
+        {
+            throw Failure(StatusCode.Unimplemented, "Service is unimplemented.");
+        }
+
+        var state = new IntakeState { OrderCount = _stored.Count, LatestRevision = LatestRevision };
         if (!_stored.IsEmpty)
         {
             var latest = _stored.MaxBy(s => s.Value.Sequence);

@@ -23,6 +23,12 @@ internal sealed class BatchItemConfiguration : IEntityTypeConfiguration<BatchIte
         builder.Property(b => b.ModifiersKey).HasMaxLength(BatchKey.ModifiersKeyLength);
         builder.Ignore(b => b.WaitingQuantity);
 
+        // Lots live in the batch item's row, which every surplus change locks anyway: no table, no extra statement.
+        builder.Property(b => b.SurplusLots)
+            .HasColumnType("jsonb")
+            .HasDefaultValueSql("'[]'::jsonb")
+            .HasConversion(SurplusLotsJson.Converter, SurplusLotsJson.Comparer);
+
         builder.HasIndex(b => new { b.Station, b.ItemName, b.ModifiersKey }).IsUnique();
         builder.HasIndex(b => new { b.Station, b.OldestOpenPlacedAt })
             .HasFilter("open_quantity > 0")
