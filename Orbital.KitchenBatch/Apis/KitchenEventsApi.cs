@@ -81,8 +81,13 @@ public static class KitchenEventsApi
         // Proxies such as nginx would otherwise hold events back to fill their buffers.
         context.Response.Headers["X-Accel-Buffering"] = "no";
         var revoked = caller.DeviceId is { } device ? devices.Revoked(device) : CancellationToken.None;
-        Func<CancellationToken, Task<bool>>? verify = caller is { IsUnverified: true, DeviceId: { } unverified }
-            ? async cancellationToken => await devices.CheckAsync(unverified, cancellationToken) == DeviceStatus.Active
+        Func<CancellationToken, Task<bool?>>? verify = caller is { IsUnverified: true, DeviceId: { } unverified }
+            ? async cancellationToken => await devices.CheckAsync(unverified, cancellationToken) switch
+            {
+                DeviceStatus.Active => true,
+                DeviceStatus.Unverifiable => null,
+                _ => false,
+            }
             : null;
         return new EventStreamResult(feed.ReadAsync(forStation, after, context.Abort, revoked, verify, context.RequestAborted));
     }

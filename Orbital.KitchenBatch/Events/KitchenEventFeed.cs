@@ -33,10 +33,11 @@ public sealed partial class KitchenEventFeed(
     /// <param name="revoked">Cancelled when the screen's device is revoked: the stream ends.</param>
     /// <param name="verify">
     /// For a device the kitchen could not look up when the screen connected (its database was not ready): asked once
-    /// the schema is ready, before anything but heartbeats is sent; the stream ends unless it says the device may.
+    /// the schema is ready, before anything but heartbeats is sent: true goes on, false ends the stream, null (cannot
+    /// tell yet) waits with heartbeats and asks again.
     /// </param>
     /// <param name="aborted">The screen went away.</param>
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string? station, long? lastEventId, Action cutOff, CancellationToken revoked, Func<CancellationToken, Task<bool>>? verify, [EnumeratorCancellation] CancellationToken aborted)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(string? station, long? lastEventId, Action cutOff, CancellationToken revoked, Func<CancellationToken, Task<bool?>>? verify, [EnumeratorCancellation] CancellationToken aborted)
     {
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, revoked);
         await using var items = Items(station, lastEventId, cutOff, verify, ending.Token).GetAsyncEnumerator(ending.Token);
@@ -65,7 +66,7 @@ public sealed partial class KitchenEventFeed(
         }
     }
 
-    private async IAsyncEnumerable<ReadOnlyMemory<byte>> Items(string? station, long? lastEventId, Action cutOff, Func<CancellationToken, Task<bool>>? verify, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> Items(string? station, long? lastEventId, Action cutOff, Func<CancellationToken, Task<bool?>>? verify, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A screen without Last-Event-ID starts at "now", fixed before the response starts: a client that has the
         // headers sees every event committed after that. (While the schema is not ready, nothing is committed.)
@@ -83,10 +84,23 @@ public sealed partial class KitchenEventFeed(
             }
         }
 
-        if (verify is not null && !await verify(cancellationToken))
+        while (verify is not null)
         {
-            // Looked up now that the database answers: revoked or unknown. Nothing was sent but heartbeats.
-            yield break;
+            // Nothing but heartbeats goes out until the device is looked up: revoked or unknown ends the stream; while
+            // the database cannot say, the screen waits, as it waited for the schema.
+            var allowed = await verify(cancellationToken);
+            if (allowed == true)
+            {
+                break;
+            }
+
+            if (allowed == false)
+            {
+                yield break;
+            }
+
+            await Task.Delay(_options.HeartbeatInterval, time, cancellationToken);
+            yield return Heartbeat(null);
         }
 
         var newestId = newest ?? await reader.LastIdAsync(cancellationToken);

@@ -67,7 +67,9 @@ public sealed partial class DeviceRegistry(
             }
 
             Remember(deviceId, device.RevokedAt, device.ExpiresAt);
-            return Check(deviceId) is DeviceStatus.Active ? DeviceStatus.Active : DeviceStatus.Revoked;
+
+            // The answer is the row just read, whether or not the list has been read yet.
+            return Until(device.RevokedAt, device.ExpiresAt) > time.GetUtcNow() ? DeviceStatus.Active : DeviceStatus.Revoked;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -147,7 +149,14 @@ public sealed partial class DeviceRegistry(
     }
 
     private void Remember(Guid deviceId, DateTimeOffset? revokedAt, DateTimeOffset expiresAt)
-        => _devices?.AddOrUpdate(deviceId, Until(revokedAt, expiresAt), (_, _) => Until(revokedAt, expiresAt));
+    {
+        var until = Until(revokedAt, expiresAt);
+
+        // Before the first read of the list, what is known of single devices is kept all the same; the first read
+        // replaces it with the whole list (and a device created after that read is looked up again).
+        var devices = _devices ?? Interlocked.CompareExchange(ref _devices, new ConcurrentDictionary<Guid, DateTimeOffset>(), null) ?? _devices!;
+        devices[deviceId] = until;
+    }
 
     /// <summary>Until when a device may be used: its revocation, else its expiry.</summary>
     private static DateTimeOffset Until(DateTimeOffset? revokedAt, DateTimeOffset expiresAt) => revokedAt is { } revoked && revoked < expiresAt ? revoked : expiresAt;

@@ -63,7 +63,7 @@ public sealed class KitchenOrderIntake(
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            if (await TryApplyAsync(changes, cancellationToken) is { } results)
+            if (await TryOnceAsync(changes, cancellationToken) is { } results)
             {
                 telemetry.IntakeApplied(time.GetElapsedTime(started), changes.Count);
                 activity?.SetTag("orbital.intake.attempts", attempt);
@@ -85,6 +85,22 @@ public sealed class KitchenOrderIntake(
             {
                 throw new TimeoutException($"Orders kept changing while {changes.Count} changes were being applied ({MaxAttempts} attempts).");
             }
+        }
+    }
+
+    /// <summary>
+    /// One attempt; a deadlock or serialization failure PostgreSQL broke (two batches locking each other's orders)
+    /// rolled this attempt back, and it is tried again like a lost race.
+    /// </summary>
+    private async Task<IntakeResult[]?> TryOnceAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryApplyAsync(changes, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        {
+            return null;
         }
     }
 

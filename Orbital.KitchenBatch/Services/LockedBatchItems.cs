@@ -32,7 +32,7 @@ internal sealed class LockedBatchItems
     public IEnumerable<BatchItem> Changed(IEnumerable<BatchItem> now) => now.Where(b => Before[b.Id] != Quantities.Of(b));
 
     /// <summary>The batch items whose surplus moved, as they are now.</summary>
-    public IEnumerable<BatchItem> SurplusChanged(IEnumerable<BatchItem> now) => now.Where(b => Before[b.Id].Surplus != b.SurplusQuantity);
+    public IEnumerable<BatchItem> SurplusChanged(IEnumerable<BatchItem> now) => now.Where(b => Before[b.Id].Surplus != b.SurplusQuantity || Expired.ContainsKey(b.Id));
 
     private Dictionary<long, Quantities> Before { get; } = [];
 

@@ -11,7 +11,7 @@ public sealed record OrderChange(string? OrderId, string? SourceId, ulong Revisi
     public static OrderChange Of(OrderRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new(request.OrderId, NullIfEmpty(request.SourceId), request.Revision, request, null);
+        return new(request.OrderId, LegacySourceIds.Normalize(NullIfEmpty(request.SourceId)), request.Revision, request, null);
     }
 
     public static OrderChange Of(OrderCancellation cancellation)
@@ -19,7 +19,7 @@ public sealed record OrderChange(string? OrderId, string? SourceId, ulong Revisi
         ArgumentNullException.ThrowIfNull(cancellation);
         return new(
             NullIfEmpty(cancellation.OrderId),
-            NullIfEmpty(cancellation.SourceId),
+            LegacySourceIds.Normalize(NullIfEmpty(cancellation.SourceId)),
             cancellation.Revision,
             null,
             NullIfEmpty(cancellation.Reason) ?? "cancelled by the platform");

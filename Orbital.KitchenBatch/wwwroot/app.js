@@ -38,9 +38,10 @@ const deviceStationKey = "orbital.deviceStation";
 
 // Taps not yet answered by the kitchen, oldest first, with the Idempotency-Key each was given when it was made.
 const tapsKey = "orbital.taps";
+const refusedKey = "orbital.refusedTaps";
 const taps = {
-  pending: loadTaps(),
-  refused: [],   // taps the kitchen answered with a refusal: shown until dismissed
+  pending: loadTaps(tapsKey),
+  refused: loadTaps(refusedKey),   // taps the kitchen refused (or that cannot be sent): shown until dismissed
   sending: false,
   retryTimer: null,
   retryDelay: 1000,
@@ -100,6 +101,8 @@ function showPairing(message) {
   $("#pairing-code").focus();
 }
 
+const pairingKeys = {};
+
 // A pairing code (from a manager) becomes this screen's token; a pasted token is kept only once the kitchen signed
 // the browser in with it as a device (the manager key is refused there, and so never lands in local storage).
 async function onPair(event) {
@@ -107,7 +110,9 @@ async function onPair(event) {
   const entered = $("#pairing-code").value.trim();
   try {
     if (/^\d{4}-?\d{4}$/.test(entered)) {
-      const paired = await api("POST", "/api/devices/pair", { code: entered }, { idempotencyKey: newKey() });
+      // A pairing retried (its answer lost) must get the same device back, not an "already used" code.
+      pairingKeys[entered] ||= newKey();
+      const paired = await api("POST", "/api/devices/pair", { code: entered }, { idempotencyKey: pairingKeys[entered] });
       localStorage.setItem(tokenKey, paired.token);
       setDeviceStation(paired.device.station);
     } else {
@@ -552,7 +557,7 @@ function onDiscard(event) {
 // --- Taps: each one is kept (with its key) until the kitchen answers it, and sent in the order it was made. ---
 
 function queueTap(path, body, label) {
-  taps.pending.push({ key: newKey(), path, body, label, madeAt: Date.now() });
+  taps.pending.push({ key: newKey(), path, body, label, madeAt: Date.now(), device: deviceOf(localStorage.getItem(tokenKey)) });
   saveTaps();
   renderTaps();
   sendTaps();
@@ -568,12 +573,19 @@ async function sendTaps() {
   try {
     while (taps.pending.length > 0) {
       const tap = taps.pending[0];
+      const token = localStorage.getItem(tokenKey);
+      if (tap.device !== deviceOf(token)) {
+        // Made under another pairing: its key is that device's, and sent under this one it could be done twice.
+        notSent("made under another pairing of this screen");
+        return;
+      }
       let response;
       try {
         response = await fetch(tap.path, {
           method: "POST",
-          headers: { "Content-Type": "application/json", "Idempotency-Key": tap.key, Authorization: `Bearer ${localStorage.getItem(tokenKey)}` },
+          headers: { "Content-Type": "application/json", "Idempotency-Key": tap.key, Authorization: `Bearer ${token}` },
           body: JSON.stringify(tap.body),
+          signal: AbortSignal.timeout(15000), // a half-open connection must not hold the queue
         });
       } catch {
         waitForKitchen("the kitchen cannot be reached");
@@ -591,14 +603,10 @@ async function sendTaps() {
       } else {
         const reason = await problemDetail(response);
         taps.refused.push({ ...tap, reason });
+        saveTaps();
         showError(`${tap.label}: ${reason}`);
         if (response.status === 401) {
-          // A new pairing is another device, whose keys are its own: what waited is not sent under it.
-          taps.refused.push(...taps.pending.map((t) => ({ ...t, reason: "not sent: this screen is no longer paired" })));
-          taps.pending = [];
-          saveTaps();
-          localStorage.removeItem(tokenKey);
-          showPairing("This screen's pairing is no longer valid (revoked or expired). Ask a manager for a new pairing code.");
+          forgetPairing();
           return;
         }
       }
@@ -671,13 +679,39 @@ function onDismissRefused(event) {
   const button = event.target.closest("button.dismiss");
   if (button) {
     taps.refused.splice(Number(button.dataset.index), 1);
+    saveTaps();
     renderTaps();
   }
 }
 
-function loadTaps() {
+// The waiting taps cannot be sent (a new pairing is another device, with keys of its own): listed as not sent.
+function notSent(why) {
+  taps.refused.push(...taps.pending.map((t) => ({ ...t, reason: `not sent: ${why}` })));
+  taps.pending = [];
+  saveTaps();
+  renderTaps();
+}
+
+// The kitchen no longer accepts this screen's token: back to pairing, and what waited is not sent under a new one.
+function forgetPairing() {
+  localStorage.removeItem(tokenKey);
+  notSent("this screen is no longer paired");
+  showPairing("This screen's pairing is no longer valid (revoked or expired). Ask a manager for a new pairing code.");
+}
+
+// Which device a token is for (the d of its payload), to tell the pairing a tap was made under.
+function deviceOf(token) {
   try {
-    return JSON.parse(localStorage.getItem(tapsKey) || "[]");
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(payload.padEnd(payload.length + ((4 - (payload.length % 4)) % 4), "="))).D || null;
+  } catch {
+    return null;
+  }
+}
+
+function loadTaps(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || "[]");
   } catch {
     return [];
   }
@@ -685,6 +719,7 @@ function loadTaps() {
 
 function saveTaps() {
   localStorage.setItem(tapsKey, JSON.stringify(taps.pending));
+  localStorage.setItem(refusedKey, JSON.stringify(taps.refused));
 }
 
 // A version 4 UUID from the browser's random numbers (crypto.randomUUID needs HTTPS; kitchens often run plain HTTP).
@@ -728,8 +763,7 @@ async function api(method, path, body, options = {}) {
   }
   const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
   if (response.status === 401 && token && !options.token && !path.startsWith("/api/devices/pair")) {
-    localStorage.removeItem(tokenKey);
-    showPairing("This screen's pairing is no longer valid (revoked or expired). Ask a manager for a new pairing code.");
+    forgetPairing();
   }
   if (!response.ok) {
     throw new Error(await problemDetail(response));

@@ -65,7 +65,7 @@ public sealed partial class RejectedOrderStore(
 
     /// <summary>Whether MongoDB could not be reached or could not take any write now: a wait, not a reason to skip the record.</summary>
     private static bool IsOutage(MongoException exception)
-        => exception is MongoConnectionException or MongoExecutionTimeoutException or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWaitQueueFullException
+        => exception is MongoConnectionException or MongoExecutionTimeoutException or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWaitQueueFullException or MongoWriteConcernException
            || exception.HasErrorLabel("RetryableWriteError")
            || exception.HasErrorLabel("NetworkError");
 

@@ -51,16 +51,16 @@ namespace Orbital.KitchenBatch.Data.Migrations
                 """);
 
             // Source ids became exact: a string _id is quoted, so that "42" and 42 are two documents. Ids stored before
-            // keep their meaning as far as their text tells: 24 hex digits are an ObjectId, digits a number, anything
-            // else a string (an id that was cut short stays as it was).
+            // are brought to today's form by LegacySourceIds' rule: what already is in today's form (an ObjectId's hex,
+            // a number, a quoted string, extended JSON, a hashed id; a newer order service may have written it during
+            // a rolling upgrade) or was cut short stays, anything else was a string and is quoted.
             migrationBuilder.Sql("""
                 UPDATE orders
                 SET source_id = '"' || replace(replace(source_id, '\', '\\'), '"', '\"') || '"'
                 WHERE source_id IS NOT NULL AND source_id <> ''
-                  AND source_id !~ '^[0-9a-f]{24}$'
-                  AND source_id !~ '^-?[0-9]+$'
+                  AND source_id !~ '^([0-9a-f]{24}|-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|NaN|-?Infinity|".*"|[\[{].*|NumberDecimal\(.*\)|.*…#[0-9a-f]{32})$'
                   AND source_id !~ '…$'
-                  AND length(source_id) <= 126;
+                  AND length(source_id) + 2 + length(source_id) - length(replace(replace(source_id, '\', ''), '"', '')) <= 128;
                 """);
         }
 
