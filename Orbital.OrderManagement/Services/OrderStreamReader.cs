@@ -108,7 +108,7 @@ public sealed partial class OrderStreamReader(
         }
 
         established();
-        status.Listening($"Listening for orders in '{_options.OrdersCollection}'.");
+        status.Listening($"Listening for orders in '{_orders.CollectionNamespace.FullName}'.");
         // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
         // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
         var quiet = start is StreamStart.Resume ? QuietBatch.Checkpoint : QuietBatch.Progress;

@@ -20,8 +20,8 @@ internal sealed class MongoDBHealthCheck(IMongoClient client, string connectionN
                 .RunCommandAsync<BsonDocument>(s_ping, cancellationToken: timeoutSource.Token)
                 .ConfigureAwait(false);
             return HealthCheckResult.Healthy(emulator
-                ? $"MongoDB '{connectionName}' at {servers} answers: the AppHost's in-memory development emulator; what it holds is lost when the AppHost stops."
-                : $"MongoDB '{connectionName}' at {servers} answers.");
+                ? $"MongoDB (connection '{connectionName}') at {servers} answers: the AppHost's in-memory development emulator; what it holds is lost when the AppHost stops."
+                : $"MongoDB (connection '{connectionName}') at {servers} answers.");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
