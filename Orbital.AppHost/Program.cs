@@ -35,7 +35,7 @@ var kitchen = builder.AddProject<Projects.Orbital_KitchenBatch>("kitchen-batch")
 builder.AddProject<Projects.Orbital_OrderManagement>("order-management")
     .WithDependency(orders, plan.MongoDB)
     .WithReference(kitchen)
-    .WithEnvironment("KitchenForwarding__IntakeKey", intakeKey)
+    .WithEnvironment("OrderListener__Forwarding__IntakeKey", intakeKey)
     .WithEnvironment("Health__DetailsKey", healthKey)
     .WithHttpHealthCheck("/health", endpointName: "http")
     .WithEmulatorReadFromBeginning(plan.MongoDB);

@@ -1,7 +1,12 @@
-using Orbital.KitchenBatch.Apis;
-using Orbital.KitchenBatch.Extensions;
-using Orbital.KitchenBatch.Grpc;
-using Orbital.KitchenBatch.Security;
+using Orbital.KitchenBatch;
+using Orbital.KitchenBatch.Batches;
+using Orbital.KitchenBatch.Devices;
+using Orbital.KitchenBatch.Http;
+using Orbital.KitchenBatch.Intake;
+using Orbital.KitchenBatch.Orders;
+using Orbital.KitchenBatch.Screens;
+using Orbital.KitchenBatch.Stations;
+using Orbital.KitchenBatch.Surplus;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);

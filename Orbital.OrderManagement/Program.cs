@@ -1,4 +1,4 @@
-using Orbital.OrderManagement.Extensions;
+using Orbital.OrderManagement;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -29,12 +29,19 @@ public static class Extensions
     /// <summary>The tag of checks that say the process itself is responsive.</summary>
     public const string LiveTag = "live";
 
+    /// <summary>How long a service has to stop cleanly once asked to (SIGTERM, Ctrl+C, a rolling deploy).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Adds service discovery, standard resilience on HTTP clients, health checks and OpenTelemetry.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
 
         builder.AddDefaultHealthChecks();
+
+        // The grace period the product promises for a clean stop: the order service checkpoints what the kitchen
+        // acknowledged, and the kitchen ends screens' streams (they reconnect elsewhere) within it.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
 
         // Time is injected wherever it matters, so that tests can move it.
         builder.Services.TryAddSingleton(TimeProvider.System);

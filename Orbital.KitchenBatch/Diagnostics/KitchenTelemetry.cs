@@ -27,7 +27,7 @@ public sealed class KitchenTelemetry
     private readonly UpDownCounter<long> _screens;
     private readonly Histogram<double> _applyDuration;
 
-    public KitchenTelemetry(IMeterFactory meterFactory, OpenQuantityCache openQuantity)
+    public KitchenTelemetry(IMeterFactory meterFactory, IOpenQuantitySource openQuantity)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(openQuantity);
@@ -111,4 +111,11 @@ public sealed class KitchenTelemetry
         activity?.SetTag("orbital.screens", screens);
         return activity;
     }
+}
+
+/// <summary>Where the open-quantity gauge reads its values: the open items per station, as last read.</summary>
+public interface IOpenQuantitySource
+{
+    /// <summary>The open quantity of each station that has a batch item (empty before the first read).</summary>
+    IReadOnlyDictionary<string, long> Current { get; }
 }

@@ -4,8 +4,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Orbital.KitchenBatch.Data;
-using Orbital.KitchenBatch.Security;
+using Orbital.KitchenBatch.Http;
+using Orbital.KitchenBatch.Infrastructure;
+using Orbital.KitchenBatch.Model;
 
 namespace Orbital.KitchenBatch.Idempotency;
 
@@ -21,7 +22,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";
-    public const int MaxKeyLength = 255;
+    public const int MaxKeyLength = IdempotencyRecord.MaxKeyLength;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

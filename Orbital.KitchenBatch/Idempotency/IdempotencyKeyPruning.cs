@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Orbital.KitchenBatch.Services;
+using Orbital.KitchenBatch.Infrastructure;
 
 namespace Orbital.KitchenBatch.Idempotency;
 

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Orbital.KitchenBatch.Data;
-using Orbital.KitchenBatch.Security;
+using Orbital.KitchenBatch.Http;
+using Orbital.KitchenBatch.Infrastructure;
+using Orbital.KitchenBatch.Model;
 
 namespace Orbital.KitchenBatch.Idempotency;
 

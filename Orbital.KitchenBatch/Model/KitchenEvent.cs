@@ -8,7 +8,7 @@ public sealed class KitchenEvent
 {
     public long Id { get; set; }
 
-    /// <summary>One of <see cref="Events.KitchenEventTypes"/>.</summary>
+    /// <summary>One of <see cref="Screens.KitchenEventTypes"/>.</summary>
     public required string Type { get; set; }
 
     /// <summary>The station the event concerns; null when it concerns every screen (an order arriving or ready).</summary>

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Orbital.KitchenBatch.Model;
 
 /// <summary>One item of an order at one station, with how much of it is cooked.</summary>
@@ -35,4 +37,17 @@ public sealed class OrderLine
 
     /// <summary>What is still to cook on this line.</summary>
     public int OpenQuantity => Quantity - CompletedQuantity;
+
+    /// <summary>
+    /// Whether a line still has something to cook, as a query can use it: the one definition of an open line (the
+    /// partial index on order_lines and the oldest-open refresh say the same in SQL).
+    /// </summary>
+    public static Expression<Func<OrderLine, bool>> IsOpen { get; } = l => l.CompletedQuantity < l.Quantity;
+}
+
+/// <summary>Queries over order lines.</summary>
+public static class OrderLineQueries
+{
+    /// <summary>The lines with something left to cook (<see cref="OrderLine.IsOpen"/>).</summary>
+    public static IQueryable<OrderLine> Open(this IQueryable<OrderLine> lines) => lines.Where(OrderLine.IsOpen);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Orbital.Contracts.Orders;
-using Orbital.OrderManagement.Services;
+using Orbital.OrderManagement.Mapping;
 
 namespace Orbital.OrderManagement.Diagnostics;
 

@@ -183,7 +183,7 @@ public sealed class AppModelTests
         Assert.True(model.Resource<ParameterResource>("kitchen-intake-key").Secret);
         Assert.Equal("{kitchen-manager-key.value}", kitchen["Kitchen__Auth__ManagerKey"]);
         Assert.Equal("{kitchen-intake-key.value}", kitchen["Kitchen__Auth__IntakeKey"]);
-        Assert.Equal("{kitchen-intake-key.value}", orders["KitchenForwarding__IntakeKey"]);
+        Assert.Equal("{kitchen-intake-key.value}", orders["OrderListener__Forwarding__IntakeKey"]);
         Assert.DoesNotContain("Kitchen__Auth__ManagerKey", orders.Keys);
         Assert.True(model.Resource<ParameterResource>("health-details-key").Secret);
         Assert.Equal("{health-details-key.value}", orders["Health__DetailsKey"]);

@@ -56,7 +56,7 @@ public sealed class ManifestTests
 
         var kitchen = resources.GetProperty("kitchen-batch");
         Assert.Equal("{kitchen-intake-key.value}", kitchen.GetProperty("env").GetProperty("Kitchen__Auth__IntakeKey").GetString());
-        Assert.Equal("{kitchen-intake-key.value}", resources.GetProperty("order-management").GetProperty("env").GetProperty("KitchenForwarding__IntakeKey").GetString());
+        Assert.Equal("{kitchen-intake-key.value}", resources.GetProperty("order-management").GetProperty("env").GetProperty("OrderListener__Forwarding__IntakeKey").GetString());
         Assert.True(kitchen.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
         Assert.False(kitchen.GetProperty("bindings").GetProperty("grpc").TryGetProperty("external", out var grpcExternal) && grpcExternal.GetBoolean());
         Assert.DoesNotContain(

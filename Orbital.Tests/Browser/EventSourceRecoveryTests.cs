@@ -1,4 +1,4 @@
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Browser;
 

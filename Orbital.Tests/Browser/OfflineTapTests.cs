@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Browser;
 

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 using Orbital.Contracts.Orders;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Browser;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Orbital.Contracts.Orders;
 using Orbital.Contracts.Validation;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Contracts;
 

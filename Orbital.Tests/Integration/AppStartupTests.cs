@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Integration;
 

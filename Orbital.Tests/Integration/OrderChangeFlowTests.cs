@@ -2,9 +2,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Orbital.KitchenBatch.Model.Views;
-using Orbital.KitchenBatch.Services;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Orders;
+using Orbital.KitchenBatch.Stations;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Integration;
 

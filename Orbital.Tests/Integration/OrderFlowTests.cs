@@ -1,5 +1,5 @@
 using MongoDB.Bson;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Integration;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orbital.KitchenBatch.Model.Views;
-using Orbital.KitchenBatch.Services;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Orders;
+using Orbital.KitchenBatch.Surplus;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

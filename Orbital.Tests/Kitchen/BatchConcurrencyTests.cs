@@ -1,5 +1,5 @@
 using System.Net;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

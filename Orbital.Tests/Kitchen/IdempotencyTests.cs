@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orbital.KitchenBatch.Services;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Model;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

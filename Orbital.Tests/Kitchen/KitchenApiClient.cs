@@ -1,9 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orbital.Contracts.Orders;
-using Orbital.KitchenBatch.Model.Views;
-using Orbital.KitchenBatch.Services;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Batches;
+using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Stations;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Orbital.KitchenBatch.Model.Views;
-using Orbital.KitchenBatch.Services;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Batches;
+using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Orders;
+using Orbital.KitchenBatch.Stations;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

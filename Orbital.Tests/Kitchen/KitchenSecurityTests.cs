@@ -5,8 +5,8 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
-using Orbital.KitchenBatch.Security;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Devices;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

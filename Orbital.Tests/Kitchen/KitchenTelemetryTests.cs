@@ -3,9 +3,10 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Orbital.Contracts.Orders;
+using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Diagnostics;
-using Orbital.KitchenBatch.Events;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Screens;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 
@@ -79,7 +80,7 @@ public sealed class KitchenTelemetryTests(KitchenFixture kitchen) : IClassFixtur
     public void Connected_screens_are_counted_up_and_down()
     {
         using var screens = new MetricCollector<long>(Meters, KitchenTelemetry.SourceName, "orbital.kitchen.screens.connected");
-        var stream = kitchen.Kitchen.Services.GetRequiredService<KitchenEventStream>();
+        var stream = kitchen.Kitchen.Services.GetRequiredService<KitchenEventDispatcher>();
 
         using (stream.Subscribe(_station, () => { }))
         {

@@ -1,4 +1,4 @@
-using Orbital.KitchenBatch.Services;
+using Orbital.KitchenBatch.Intake;
 
 namespace Orbital.Tests.Kitchen;
 

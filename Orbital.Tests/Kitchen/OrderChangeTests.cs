@@ -3,9 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Grpc.Core;
 using Orbital.Contracts.Orders;
-using Orbital.KitchenBatch.Model.Views;
-using Orbital.KitchenBatch.Services;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Batches;
+using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Orders;
+using Orbital.KitchenBatch.Stations;
+using Orbital.KitchenBatch.Surplus;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

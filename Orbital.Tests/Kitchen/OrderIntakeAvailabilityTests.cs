@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

@@ -2,7 +2,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Orbital.Contracts.Orders;
 using Orbital.Contracts.Validation;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

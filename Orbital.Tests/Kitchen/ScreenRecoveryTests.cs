@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 

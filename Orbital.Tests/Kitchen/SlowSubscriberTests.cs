@@ -3,8 +3,8 @@ using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
-using Orbital.KitchenBatch.Events;
-using Orbital.Tests.Infrastructure;
+using Orbital.KitchenBatch.Screens;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 
@@ -32,7 +32,7 @@ public sealed class SlowSubscriberTests(LocalPostgresServer postgres)
                 }));
         });
         var intake = kitchen.CreateIntakeClient();
-        var stream = kitchen.Services.GetRequiredService<KitchenEventStream>();
+        var stream = kitchen.Services.GetRequiredService<KitchenEventDispatcher>();
 
         await using var healthy = await SseTestClient.ConnectAsync(kitchen.HttpAddress!);
         using var stalled = await ConnectWithoutReadingAsync(kitchen.HttpAddress!);
@@ -57,7 +57,7 @@ public sealed class SlowSubscriberTests(LocalPostgresServer postgres)
 
     private static OrderRequest LargeOrder(int i)
     {
-        var request = Orbital.Tests.Infrastructure.Orders.Request($"slow-{Guid.NewGuid():N}", ("Slow Station", $"Item {i:D4} " + new string('x', 180), 1));
+        var request = Orbital.Testing.Orders.Request($"slow-{Guid.NewGuid():N}", ("Slow Station", $"Item {i:D4} " + new string('x', 180), 1));
         request.Stations[0].Items[0].Modifiers.AddRange(Enumerable.Range(0, 10).Select(m => $"modifier {m:D2} " + new string('m', 86)));
         return request;
     }

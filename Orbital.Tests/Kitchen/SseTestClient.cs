@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Threading.Channels;
+using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen;
 
@@ -22,7 +23,7 @@ internal sealed class SseTestClient : IAsyncDisposable
     public HttpResponseMessage Response => _response;
 
     /// <summary>Connects; <paramref name="lastEventId"/> goes in the <c>Last-Event-ID</c> header, as a browser sends it.</summary>
-    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string query = "", string? lastEventId = null, string? token = Infrastructure.KitchenAppFactory.ManagerKey)
+    public static async Task<SseTestClient> ConnectAsync(Uri baseAddress, string query = "", string? lastEventId = null, string? token = KitchenAppFactory.ManagerKey)
     {
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/events" + query);

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Orbital.Testing.MongoDB;
 using static Orbital.Tests.MongoDB.ChangeStreams;
 
 namespace Orbital.Tests.MongoDB;

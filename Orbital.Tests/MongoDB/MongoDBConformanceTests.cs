@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Orbital.Testing.MongoDB;
 using static Orbital.Tests.MongoDB.ChangeStreams;
 
 namespace Orbital.Tests.MongoDB;

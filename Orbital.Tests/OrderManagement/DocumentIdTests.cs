@@ -1,7 +1,7 @@
 using MongoDB.Bson;
 using Orbital.Contracts.Validation;
-using Orbital.OrderManagement.Model;
-using Orbital.Tests.Infrastructure;
+using Orbital.OrderManagement.Mapping;
+using Orbital.Testing;
 
 namespace Orbital.Tests.OrderManagement;
 

@@ -2,10 +2,10 @@ using Grpc.Core;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Orbital.OrderManagement.Diagnostics;
-using Orbital.Tests.Infrastructure;
-using Orbital.Tests.MongoDB;
+using Orbital.Testing;
+using Orbital.Testing.MongoDB;
 using static Orbital.Tests.MongoDB.ChangeStreams;
-using Eventually = Orbital.Tests.Infrastructure.Eventually;
+using Eventually = Orbital.Testing.Eventually;
 
 namespace Orbital.Tests.OrderManagement;
 

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
-using Orbital.OrderManagement.Model;
-using Orbital.Tests.Infrastructure;
+using Orbital.OrderManagement.Mapping;
+using Orbital.Testing;
 
 namespace Orbital.Tests.OrderManagement;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 using Orbital.OrderManagement.Diagnostics;
-using Orbital.OrderManagement.Options;
+using Orbital.OrderManagement.Listening;
 
 namespace Orbital.Tests.OrderManagement;
 

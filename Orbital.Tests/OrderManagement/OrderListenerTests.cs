@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Grpc.Core;
 using MongoDB.Bson;
 using Orbital.OrderManagement.Diagnostics;
-using Orbital.Tests.Infrastructure;
-using Orbital.Tests.MongoDB;
+using Orbital.Testing;
+using Orbital.Testing.MongoDB;
 
 namespace Orbital.Tests.OrderManagement;
 

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Orbital.Contracts.Validation;
-using Orbital.Tests.Infrastructure;
-using Orbital.Tests.MongoDB;
+using Orbital.Testing;
+using Orbital.Testing.MongoDB;
 
 namespace Orbital.Tests.OrderManagement;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
 using Orbital.OrderManagement.Diagnostics;
-using Orbital.OrderManagement.Services;
+using Orbital.OrderManagement.Listening;
 
 namespace Orbital.Tests.OrderManagement;
 
@@ -25,7 +25,7 @@ internal sealed class OrderServiceFactory(string connectionString, FakeKitchen k
     }
 
     /// <summary>Waits until the listener has a stream open (and so has checkpointed where it starts).</summary>
-    public Task ListeningAsync() => Infrastructure.Eventually.HoldsAsync(
+    public Task ListeningAsync() => Orbital.Testing.Eventually.HoldsAsync(
         () => Task.FromResult(Status.Listener.State == ListenerState.Listening && Status.LastCheckpointAt is not null),
         "the order listener is listening");
 

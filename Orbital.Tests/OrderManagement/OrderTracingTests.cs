@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using MongoDB.Bson;
 using Orbital.OrderManagement.Diagnostics;
-using Orbital.Tests.Infrastructure;
-using Orbital.Tests.MongoDB;
+using Orbital.Testing;
+using Orbital.Testing.MongoDB;
 
 namespace Orbital.Tests.OrderManagement;
 

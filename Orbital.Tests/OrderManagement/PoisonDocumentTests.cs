@@ -1,8 +1,8 @@
 using Grpc.Core;
 using MongoDB.Bson;
 using Orbital.OrderManagement.Diagnostics;
-using Orbital.Tests.Infrastructure;
-using Orbital.Tests.MongoDB;
+using Orbital.Testing;
+using Orbital.Testing.MongoDB;
 
 namespace Orbital.Tests.OrderManagement;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Orbital.MongoEmulator.Platform;
-using Orbital.Tests.Infrastructure;
+using Orbital.AppHost.Simulation;
+using Orbital.Testing;
 
 namespace Orbital.Benchmarks;
 

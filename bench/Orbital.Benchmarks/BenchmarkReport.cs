@@ -49,7 +49,7 @@ internal static class BenchmarkReport
               serialized and cannot share a WAL flush (group commit). The order service never sends one at a time when
               more are waiting.
             - **Screens.** A dispatch hands every screen one burst: the events its station shows, formatted once per station
-              and written in one piece. Dispatches are coalesced (`KitchenEvents:DispatchInterval`, 20 ms): the first
+              and written in one piece. Dispatches are coalesced (`Kitchen:Events:DispatchInterval`, 20 ms): the first
               commit after a quiet while goes out at once, then at most one dispatch per interval, so at 200 orders/s a
               screen costs the kitchen at most 50 writes a second rather than one per commit (in separate screens runs,
               10 ms gave p99 78 ms, 20 ms 74–81 ms, 40 ms 99 ms). The 500 screens, the writer and the in-process MongoDB

@@ -6,7 +6,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Npgsql;
 using Orbital.Contracts.Orders;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Benchmarks;
 

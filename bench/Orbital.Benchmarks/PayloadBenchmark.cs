@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
-using Orbital.MongoEmulator.Platform;
-using Orbital.OrderManagement.Model;
+using Orbital.AppHost.Simulation;
+using Orbital.OrderManagement.Mapping;
 
 namespace Orbital.Benchmarks;
 

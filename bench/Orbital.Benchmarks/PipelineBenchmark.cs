@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Orbital.MongoEmulator.Platform;
-using Orbital.Tests.Infrastructure;
+using Orbital.AppHost.Simulation;
+using Orbital.Testing;
 
 namespace Orbital.Benchmarks;
 

@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orbital.MongoEmulator.Platform;
-using Orbital.Tests.Infrastructure;
+using Orbital.AppHost.Simulation;
+using Orbital.Testing;
 
 namespace Orbital.Benchmarks;
 

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Orbital.MongoEmulator.Platform;
-using Orbital.Tests.Infrastructure;
+using Orbital.AppHost.Simulation;
+using Orbital.Testing;
 
 namespace Orbital.Benchmarks.Chaos;
 

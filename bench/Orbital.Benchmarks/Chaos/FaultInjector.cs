@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Aspire.Hosting.ApplicationModel;
-using Orbital.Tests.Infrastructure;
+using Orbital.Testing;
 
 namespace Orbital.Benchmarks.Chaos;
 

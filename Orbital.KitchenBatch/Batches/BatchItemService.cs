@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Orbital.KitchenBatch.Infrastructure;
+using Orbital.KitchenBatch.Model;
+using Orbital.KitchenBatch.Orders;
+using Orbital.KitchenBatch.Screens;
+using Orbital.KitchenBatch.Screens.Payloads;
+
+namespace Orbital.KitchenBatch.Batches;
+
+/// <summary>
+/// Starts and completes batch items. Each runs in one transaction that first locks the batch item's row, so two
+/// cooks acting on the same batch at once are served one after the other and the second sees what the first
+/// did: a batch is never over-completed. Orders a completion finishes are locked before their readiness is
+/// decided, so two completions finishing one order's last two lines cannot both miss that it is ready.
+/// </summary>
+public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, OrderReadiness readiness, TimeProvider time)
+{
+    public async Task<BatchActionResult> StartAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
+    {
+        await using var write = await transactions.BeginAsync(cancellationToken);
+        var item = await db.LockBatchItemAsync(batchItemId, cancellationToken);
+        if (item is null)
+        {
+            return BatchActionResult.NotFound;
+        }
+
+        if (BatchAllocator.Start(item, quantity, time.GetUtcNow()) is { } refusal)
+        {
+            return BatchActionResult.Refused(refusal);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        events.Add(KitchenEventTypes.BatchStarted, item.Station, new BatchStartedPayload(item.Id, item.Station, item.ItemName, item.Modifiers, quantity));
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        await write.CommitAsync(cancellationToken);
+        return BatchActionResult.Done(BatchItemView.From(item), []);
+    }
+
+    public async Task<BatchActionResult> CompleteAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var write = await transactions.BeginAsync(cancellationToken);
+        var item = await db.LockBatchItemAsync(batchItemId, cancellationToken);
+        if (item is null)
+        {
+            return BatchActionResult.NotFound;
+        }
+
+        var openLines = BatchAllocator.OldestFirst(await db.OrderLines
+            .Where(l => l.BatchItemId == batchItemId)
+            .Open()
+            .ToListAsync(cancellationToken)).ToList();
+        var completion = BatchAllocator.Complete(item, openLines, quantity, now);
+        if (completion.Refusal is { } refusal)
+        {
+            return BatchActionResult.Refused(refusal);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var (orders, ready) = await readiness.MarkReadyAsync([.. completion.Allocations.Select(a => a.Line.KitchenOrderId).Distinct()], now, cancellationToken);
+
+        events.Add(KitchenEventTypes.BatchCompleted, item.Station, new BatchCompletedPayload(
+            item.Id,
+            item.Station,
+            item.ItemName,
+            item.Modifiers,
+            quantity,
+            [.. completion.Allocations.Select(a => new AllocationPayload(orders[a.Line.KitchenOrderId].OrderId, a.Line.LineId, a.Quantity))]));
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        foreach (var order in ready)
+        {
+            events.Add(KitchenEventTypes.OrderReady, station: null, order);
+        }
+
+        await write.CommitAsync(cancellationToken);
+        return BatchActionResult.Done(BatchItemView.From(item), ready);
+    }
+}
+
+/// <summary>How a start or complete ended: done (with the batch item's new state and any orders now ready), not found, or refused.</summary>
+public sealed record BatchActionResult(BatchItemView? BatchItem, IReadOnlyList<ReadyOrderView> ReadyOrders, BatchRefusal? Refusal, bool Found)
+{
+    public static BatchActionResult NotFound { get; } = new(null, [], null, Found: false);
+
+    public static BatchActionResult Refused(BatchRefusal refusal) => new(null, [], refusal, Found: true);
+
+    public static BatchActionResult Done(BatchItemView item, IReadOnlyList<ReadyOrderView> ready) => new(item, ready, null, Found: true);
+}

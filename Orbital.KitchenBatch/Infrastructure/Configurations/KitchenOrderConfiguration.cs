@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Orbital.Contracts.Validation;
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Infrastructure.Configurations;
+
+internal sealed class KitchenOrderConfiguration : IEntityTypeConfiguration<KitchenOrder>
+{
+    public void Configure(EntityTypeBuilder<KitchenOrder> builder)
+    {
+        builder.ToTable("orders");
+        builder.Property(o => o.OrderId).HasMaxLength(OrderLimits.MaxIdLength);
+        builder.Property(o => o.Brand).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(o => o.SourceId).HasMaxLength(OrderLimits.MaxIdLength);
+        builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(o => o.CancelReason).HasMaxLength(OrderLimits.MaxNameLength);
+
+        // The idempotency of intake rests on this constraint, not on a check-then-insert.
+        builder.HasIndex(o => o.OrderId).IsUnique();
+        // A deleted document names its order only by its source id.
+        builder.HasIndex(o => o.SourceId);
+        builder.HasIndex(o => o.ReadyAt).HasFilter("status = 'Ready'").HasDatabaseName("ix_orders_ready_at");
+
+        builder.HasMany(o => o.Lines).WithOne(l => l.Order).HasForeignKey(l => l.KitchenOrderId);
+    }
+}

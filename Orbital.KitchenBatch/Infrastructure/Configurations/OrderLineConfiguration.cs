@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Orbital.Contracts.Validation;
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Infrastructure.Configurations;
+
+internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLine>
+{
+    public void Configure(EntityTypeBuilder<OrderLine> builder)
+    {
+        builder.ToTable("order_lines", t =>
+        {
+            t.HasCheckConstraint("ck_order_lines_quantity_positive", "quantity > 0");
+            t.HasCheckConstraint("ck_order_lines_completed_within_quantity", "completed_quantity >= 0 AND completed_quantity <= quantity");
+        });
+        builder.Property(l => l.LineId).HasMaxLength(OrderLimits.MaxIdLength);
+        builder.Property(l => l.Station).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(l => l.ItemName).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(l => l.Note).HasMaxLength(OrderLimits.MaxNoteLength);
+
+        builder.Ignore(l => l.OpenQuantity);
+        builder.HasIndex(l => new { l.KitchenOrderId, l.LineId }).IsUnique();
+
+        // Completions take the oldest open lines of one batch item first.
+        builder.HasIndex(l => new { l.BatchItemId, l.PlacedAt, l.KitchenOrderId })
+            .HasFilter("completed_quantity < quantity")
+            .HasDatabaseName("ix_order_lines_open_by_batch_item");
+        builder.HasOne(l => l.BatchItem).WithMany().HasForeignKey(l => l.BatchItemId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbital.KitchenBatch.Screens;
+
+/// <summary>How kitchen events reach screens (section <c>Kitchen:Events</c>; <c>KitchenEvents</c> still read).</summary>
+public sealed class KitchenEventOptions
+{
+    public const string SectionName = "Kitchen:Events";
+
+    /// <summary>The section's name before every kitchen setting moved under <c>Kitchen</c>; still read.</summary>
+    public const string FormerSectionName = "KitchenEvents";
+
+    /// <summary>
+    /// How many events may wait for one screen. A screen that falls this far behind is disconnected; it
+    /// reconnects with <c>Last-Event-ID</c> and replays from the table, and the kitchen never waits for it.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int SubscriberBufferCapacity { get; set; } = 1000;
+
+    /// <summary>The longest a stream stays silent: a heartbeat keeps proxies from closing it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:15")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The shortest time between two dispatches to the screens. The first commit after a quiet while goes out at once;
+    /// under load, the commits of this interval go out together, as one write per screen: at 200 orders a second and
+    /// hundreds of screens, this is what keeps the kitchen's writes (and the tablets' repaints) bounded. Zero
+    /// dispatches every commit on its own.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How often events committed by other kitchen instances are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many events one read of the table returns, when replaying and when dispatching.</summary>
+    [Range(1, 10_000)]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>How soon a browser reconnects after the stream drops.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How many of the newest events are kept for replay; older ones are pruned. A screen further behind than this
+    /// (or asking for <c>Last-Event-ID: 0</c> on a long-running kitchen) gets <c>reset</c> instead of a replay of
+    /// the whole table.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int RetainedEvents { get; set; } = 10_000;
+
+    /// <summary>How often events beyond <see cref="RetainedEvents"/> are pruned.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+}
