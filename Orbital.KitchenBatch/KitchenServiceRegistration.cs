@@ -41,6 +41,8 @@ public static class KitchenServiceRegistration
                 // Writes run in explicit transactions and failures surface as UNAVAILABLE / 503 to callers that
                 // retry; an execution strategy retrying underneath them would only double the waiting.
                 settings.DisableRetry = true;
+                // Read from the configuration as it is when services are registered (the pool is sized before the
+                // options system runs); Kitchen:Limits:DatabaseConnections is validated like every other limit.
                 settings.ConnectionString = WithPoolLimit(settings.ConnectionString, builder.Configuration.GetSection(KitchenLimitsOptions.SectionName).Get<KitchenLimitsOptions>() ?? new());
 
                 // An intake has a few named spans of its own (KitchenTelemetry); a span per SQL command is for

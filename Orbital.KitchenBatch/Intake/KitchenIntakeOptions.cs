@@ -25,9 +25,10 @@ public sealed class KitchenIntakeOptions
 
     /// <summary>
     /// The most active orders one <c>GetActiveOrders</c> answer lists (a listener re-reads them after a lost
-    /// checkpoint): a kitchen's open tickets with room to spare, about 0.6 MB at 10,000.
+    /// checkpoint): a kitchen's open tickets with room to spare, about 0.6 MB at 10,000. At most 50,000, which stays
+    /// inside a gRPC client's default 4 MB receive limit.
     /// </summary>
-    [Range(100, 100_000)]
+    [Range(100, 50_000)]
     public int MaxActiveOrders { get; set; } = 10_000;
 
     /// <summary>The placed-at time an order arriving at <paramref name="receivedAt"/> is filed with: its own, or its arrival when that is not believable.</summary>

@@ -27,33 +27,7 @@ public sealed class NewOrderWriter(KitchenDbContext db)
         var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("New orders are inserted inside the intake's transaction.");
 
-        await using (var insertOrders = new NpgsqlCommand(
-            """
-            INSERT INTO orders (order_id, brand, placed_at, received_at, source_id, status, ready_at, revision, cancelled_at, cancel_reason)
-            SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::timestamptz[], $5::varchar[], $6::varchar[], $7::timestamptz[], $8::numeric[], $9::timestamptz[], $10::varchar[])
-            RETURNING id, order_id
-            """,
-            connection,
-            transaction))
-        {
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.OrderId)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.Brand)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.PlacedAt)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.ReceivedAt)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.SourceId)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.Status.ToString())));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.ReadyAt)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => (decimal)o.Revision)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.CancelledAt)));
-            insertOrders.Parameters.Add(Array(orders.Select(o => o.CancelReason)));
-
-            var byOrderId = orders.ToDictionary(o => o.OrderId, StringComparer.Ordinal);
-            await using var reader = await insertOrders.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                byOrderId[reader.GetString(1)].Id = reader.GetInt64(0);
-            }
-        }
+        await InsertOrdersAsync(orders, connection, transaction, cancellationToken);
 
         var lines = orders.SelectMany(o => o.Lines.Select(l => (Order: o, Line: l))).ToList();
         foreach (var (order, line) in lines)
@@ -65,6 +39,43 @@ public sealed class NewOrderWriter(KitchenDbContext db)
         {
             return;
         }
+
+        await InsertLinesAsync(lines, connection, transaction, cancellationToken);
+    }
+
+    /// <summary>Inserts the orders in one statement and gives each its id.</summary>
+    private static async Task InsertOrdersAsync(IReadOnlyList<KitchenOrder> orders, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var insertOrders = new NpgsqlCommand(
+            """
+            INSERT INTO orders (order_id, brand, placed_at, received_at, source_id, status, ready_at, revision, cancelled_at, cancel_reason)
+            SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::timestamptz[], $5::varchar[], $6::varchar[], $7::timestamptz[], $8::numeric[], $9::timestamptz[], $10::varchar[])
+            RETURNING id, order_id
+            """,
+            connection,
+            transaction);
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.OrderId)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.Brand)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.PlacedAt)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.ReceivedAt)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.SourceId)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.Status.ToString())));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.ReadyAt)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => (decimal)o.Revision)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.CancelledAt)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.CancelReason)));
+
+        var byOrderId = orders.ToDictionary(o => o.OrderId, StringComparer.Ordinal);
+        await using var reader = await insertOrders.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            byOrderId[reader.GetString(1)].Id = reader.GetInt64(0);
+        }
+    }
+
+    /// <summary>Inserts the orders' lines in one statement.</summary>
+    private static async Task InsertLinesAsync(List<(KitchenOrder Order, OrderLine Line)> lines, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
 
         await using var insertLines = new NpgsqlCommand(
             """

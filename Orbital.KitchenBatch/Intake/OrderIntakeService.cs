@@ -150,7 +150,7 @@ public sealed partial class OrderIntakeService(
                 AcceptedAt = Timestamp.FromDateTimeOffset(result.AcceptedAt),
             };
         }
-        catch (Exception ex) when (DatabaseFailures.IsDataError(ex, out var refusal))
+        catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested && DatabaseFailures.IsDataError(ex, out var refusal))
         {
             var field = string.IsNullOrEmpty(refusal.ColumnName) ? "order" : refusal.ColumnName;
             LogRefusedByDatabase(logger, name, refusal.SqlState, refusal.MessageText);

@@ -18,6 +18,26 @@ public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOption
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var listener = status.Listener;
+        var held = status.Held;
+        var data = Data(listener, held);
+        var result = (listener.State, held) switch
+        {
+            (ListenerState.Listening or ListenerState.CatchingUp, { Reason: HoldReason.KitchenUnavailable }) => HealthCheckResult.Degraded(Describe(held), data: data),
+            (ListenerState.Listening or ListenerState.CatchingUp, not null) => HealthCheckResult.Unhealthy(Describe(held), data: data),
+            (ListenerState.Listening, null) when time.GetUtcNow() - status.LastReadAt > _silenceLimit => HealthCheckResult.Degraded(
+                $"The change stream has not answered for {(time.GetUtcNow() - status.LastReadAt)!.Value.TotalSeconds:0} s (a getMore should answer within {options.Value.MaxAwaitTime.TotalSeconds:0.#} s): the connection may hang.",
+                data: data),
+            (ListenerState.Listening, null) when status.KitchenFallback is { } workaround => HealthCheckResult.Degraded($"{listener.Detail} {workaround}", data: data),
+            (ListenerState.Listening, null) => HealthCheckResult.Healthy(listener.Detail, data),
+            (ListenerState.CatchingUp, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
+            _ => HealthCheckResult.Unhealthy(listener.Detail, data: data),
+        };
+        return Task.FromResult(result);
+    }
+
+    /// <summary>What the health report shows besides the verdict: the listener's state, progress, recoveries and any held order.</summary>
+    private Dictionary<string, object> Data(ListenerSnapshot listener, HeldOrder? held)
+    {
         var data = new Dictionary<string, object>
         {
             ["state"] = listener.State.ToString(),
@@ -65,7 +85,6 @@ public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOption
             data["kitchenFallback"] = fallback;
         }
 
-        var held = status.Held;
         if (held is not null)
         {
             data["heldOrder"] = held.OrderId;
@@ -73,19 +92,7 @@ public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOption
             data["heldAttempts"] = held.Attempts;
         }
 
-        var result = (listener.State, held) switch
-        {
-            (ListenerState.Listening or ListenerState.CatchingUp, { Reason: HoldReason.KitchenUnavailable }) => HealthCheckResult.Degraded(Describe(held), data: data),
-            (ListenerState.Listening or ListenerState.CatchingUp, not null) => HealthCheckResult.Unhealthy(Describe(held), data: data),
-            (ListenerState.Listening, null) when time.GetUtcNow() - status.LastReadAt > _silenceLimit => HealthCheckResult.Degraded(
-                $"The change stream has not answered for {(time.GetUtcNow() - status.LastReadAt)!.Value.TotalSeconds:0} s (a getMore should answer within {options.Value.MaxAwaitTime.TotalSeconds:0.#} s): the connection may hang.",
-                data: data),
-            (ListenerState.Listening, null) when status.KitchenFallback is { } workaround => HealthCheckResult.Degraded($"{listener.Detail} {workaround}", data: data),
-            (ListenerState.Listening, null) => HealthCheckResult.Healthy(listener.Detail, data),
-            (ListenerState.CatchingUp, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
-            _ => HealthCheckResult.Unhealthy(listener.Detail, data: data),
-        };
-        return Task.FromResult(result);
+        return data;
     }
 
     private string Describe(HeldOrder held)

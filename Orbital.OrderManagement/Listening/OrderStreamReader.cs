@@ -248,29 +248,13 @@ public sealed partial class OrderStreamReader(
         {
             any = true;
             var changedAt = ChangedAt(change);
+            // The change's own token, never the cursor's end-of-batch one, which would skip the rest of this
+            // batch; it is saved once the kitchen dealt with this change and every one before it.
             var position = new ChangePosition(change.ResumeToken, changedAt);
             switch (change.OperationType)
             {
                 case ChangeStreamOperationType.Insert or ChangeStreamOperationType.Update or ChangeStreamOperationType.Replace or ChangeStreamOperationType.Delete:
-                    if (change.OperationType == ChangeStreamOperationType.Insert)
-                    {
-                        ObserveObjectIdLag(change, changedAt);
-                    }
-
-                    // The change's own token, never the cursor's end-of-batch one, which would skip the rest of this
-                    // batch; it is saved once the kitchen dealt with this change and every one before it.
-                    var pickedUp = DateTimeOffset.UtcNow;
-                    metrics.ListenerLag(time.GetUtcNow().UtcDateTime - changedAt);
-                    if (Prepare(change, changedAt) is { } prepared)
-                    {
-                        prepared.Trace = OrderTracing.StartChange(prepared, OperationName(change.OperationType), pickedUp, changedAt);
-                        await pipeline.AddAsync(prepared, position, cancellationToken);
-                    }
-                    else
-                    {
-                        pipeline.Pass(position);
-                    }
-
+                    await ForwardAsync(change, changedAt, position, pipeline, cancellationToken);
                     status.Read();
                     break;
                 case ChangeStreamOperationType.Invalidate:
@@ -303,6 +287,27 @@ public sealed partial class OrderStreamReader(
         }
 
         return false;
+    }
+
+    /// <summary>Hands a document's change to the pipeline, prepared and traced; or passes its position when it needs no sending.</summary>
+    private async Task ForwardAsync(ChangeStreamDocument<BsonDocument> change, DateTime changedAt, ChangePosition position, OrderRelayPipeline pipeline, CancellationToken cancellationToken)
+    {
+        if (change.OperationType == ChangeStreamOperationType.Insert)
+        {
+            ObserveObjectIdLag(change, changedAt);
+        }
+
+        var pickedUp = DateTimeOffset.UtcNow;
+        metrics.ListenerLag(time.GetUtcNow().UtcDateTime - changedAt);
+        if (Prepare(change, changedAt) is { } prepared)
+        {
+            prepared.Trace = OrderTracing.StartChange(prepared, OperationName(change.OperationType), pickedUp, changedAt);
+            await pipeline.AddAsync(prepared, position, cancellationToken);
+        }
+        else
+        {
+            pipeline.Pass(position);
+        }
     }
 
     /// <summary>

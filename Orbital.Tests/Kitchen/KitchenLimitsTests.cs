@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Orbital.Testing;
+using Orbital.Tests.Kitchen.Screens;
 
 namespace Orbital.Tests.Kitchen;
 

@@ -2,7 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Threading.Channels;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Screens;
 
 /// <summary>A screen's connection to <c>/api/events</c>: it reads the stream in the background and keeps what arrived.</summary>
 internal sealed class SseTestClient : IAsyncDisposable

@@ -3,7 +3,7 @@ using Orbital.Contracts.Validation;
 using Orbital.Testing;
 using Orbital.Testing.MongoDB;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Forwarding;
 
 /// <summary>
 /// Many changes on their way to the kitchen at once, against a scripted kitchen: batches form while calls are under

@@ -1,6 +1,6 @@
 using Orbital.KitchenBatch.Model;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Batches;
 
 /// <summary>The cooking rules of a batch item, without a database.</summary>
 public sealed class BatchAllocatorTests

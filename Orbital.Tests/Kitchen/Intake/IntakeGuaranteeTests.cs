@@ -7,7 +7,7 @@ using Orbital.KitchenBatch.Orders;
 using Orbital.KitchenBatch.Surplus;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Intake;
 
 /// <summary>
 /// What intake promises whatever order, content or dates the changes come in: revisions only move forward; a

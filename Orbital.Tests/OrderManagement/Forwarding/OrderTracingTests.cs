@@ -7,7 +7,7 @@ using Orbital.OrderManagement.Diagnostics;
 using Orbital.Testing;
 using Orbital.Testing.MongoDB;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Forwarding;
 
 /// <summary>
 /// Every order's path as the dashboard shows it, read through OpenTelemetry's in-memory exporter: one trace per

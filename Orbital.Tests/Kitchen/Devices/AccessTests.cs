@@ -6,7 +6,7 @@ using Orbital.KitchenBatch.Orders;
 using Orbital.KitchenBatch.Surplus;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Devices;
 
 /// <summary>
 /// Who may do what, as an attacker and a deployment would try it: the manager key never goes into a browser, a

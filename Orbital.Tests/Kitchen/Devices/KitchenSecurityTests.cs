@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Devices;
 using Orbital.Testing;
+using Orbital.Tests.Kitchen.Screens;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Devices;
 
 /// <summary>
 /// Nobody changes or reads the kitchen without credentials: every <c>/api</c> endpoint needs a device token or the

@@ -5,7 +5,7 @@ using Orbital.OrderManagement.Diagnostics;
 using Orbital.Testing;
 using Orbital.Testing.MongoDB;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Listening;
 
 /// <summary>
 /// The order listener and forwarder in the real service host, through the real MongoDB driver, against a

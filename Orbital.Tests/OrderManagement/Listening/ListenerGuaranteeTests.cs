@@ -3,7 +3,7 @@ using MongoDB.Driver;
 using Orbital.Testing;
 using Orbital.Testing.MongoDB;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Listening;
 
 /// <summary>
 /// Inputs and situations that once lost, doubled or stalled an order at the order service: a document mended after a

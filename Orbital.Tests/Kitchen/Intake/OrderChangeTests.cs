@@ -10,7 +10,7 @@ using Orbital.KitchenBatch.Stations;
 using Orbital.KitchenBatch.Surplus;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Intake;
 
 /// <summary>
 /// Changed and cancelled orders at the kitchen, through the real gRPC stack and PostgreSQL: each revision applies

@@ -1,7 +1,7 @@
 using System.Net;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Batches;
 
 /// <summary>Many cooks on one batch at once: nothing is over-completed, and every order becomes ready exactly once.</summary>
 [Collection(PostgresCollection.Name)]

@@ -7,7 +7,7 @@ using Orbital.Testing.MongoDB;
 using static Orbital.Tests.MongoDB.ChangeStreams;
 using Eventually = Orbital.Testing.Eventually;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Listening;
 
 /// <summary>
 /// Nothing is skipped silently: lost history, a lost checkpoint, an invalidated stream and the errors a real

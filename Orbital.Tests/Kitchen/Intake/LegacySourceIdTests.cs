@@ -1,6 +1,6 @@
 using Orbital.KitchenBatch.Intake;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Intake;
 
 /// <summary>
 /// A rolling upgrade: source ids from an older order service (a string id sent bare) are brought to today's exact

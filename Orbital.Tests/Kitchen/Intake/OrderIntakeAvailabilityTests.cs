@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Intake;
 
 /// <summary>When PostgreSQL cannot take an order the kitchen says UNAVAILABLE, so the sender holds it and retries.</summary>
 public sealed class OrderIntakeAvailabilityTests

@@ -6,7 +6,7 @@ using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Screens;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Screens;
 
 /// <summary>A screen that stops reading is cut off; the kitchen and the other screens never wait for it.</summary>
 [Collection(PostgresCollection.Name)]

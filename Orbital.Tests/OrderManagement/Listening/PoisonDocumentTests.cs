@@ -4,7 +4,7 @@ using Orbital.OrderManagement.Diagnostics;
 using Orbital.Testing;
 using Orbital.Testing.MongoDB;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Listening;
 
 /// <summary>
 /// One document never stops the flow: whatever cannot become an order is recorded as rejected and the orders

@@ -4,7 +4,7 @@ using Orbital.Contracts.Orders;
 using Orbital.Contracts.Validation;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Intake;
 
 /// <summary>
 /// The limits of <c>OrderIntake</c>: whatever passes the shared validator fits the gRPC message limit and the

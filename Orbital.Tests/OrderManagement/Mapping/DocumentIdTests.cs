@@ -3,7 +3,7 @@ using Orbital.Contracts.Validation;
 using Orbital.OrderManagement.Mapping;
 using Orbital.Testing;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Mapping;
 
 /// <summary>
 /// The ids the order service gives the kitchen: a document's source id names exactly that document (a deletion must

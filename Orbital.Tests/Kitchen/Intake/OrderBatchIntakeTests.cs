@@ -6,7 +6,7 @@ using Orbital.Contracts.Orders;
 using Orbital.Contracts.Validation;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Intake;
 
 /// <summary>
 /// <c>OrderIntake.SubmitOrders</c>: many orders and changes in one call and one transaction, each answered on its

@@ -7,7 +7,7 @@ using Npgsql;
 using Orbital.Contracts.Orders;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Intake;
 
 /// <summary>The <c>OrderIntake.SubmitOrder</c> contract, through the real gRPC stack and real PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]

@@ -5,7 +5,7 @@ using Orbital.Contracts.Orders;
 using Orbital.KitchenBatch.Diagnostics;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Screens;
 
 /// <summary>
 /// How events go out to screens under load: the commits of one dispatch interval go out together, as one burst per

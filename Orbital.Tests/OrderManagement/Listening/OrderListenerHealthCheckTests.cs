@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orbital.OrderManagement.Diagnostics;
 using Orbital.OrderManagement.Listening;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Listening;
 
 /// <summary>What the order listener's health check says for each state, on a clock the test moves.</summary>
 public sealed class OrderListenerHealthCheckTests

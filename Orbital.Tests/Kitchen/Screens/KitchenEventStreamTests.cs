@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orbital.Contracts.Orders;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Screens;
 
 /// <summary>The kitchen's event stream over real sockets: order, replay after a reconnect, filters, heartbeats.</summary>
 [Collection(PostgresCollection.Name)]

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Orbital.Testing;
 
-namespace Orbital.Tests.Kitchen;
+namespace Orbital.Tests.Kitchen.Screens;
 
 /// <summary>
 /// Screens stay live through what happens to a kitchen: a start while its database is down, a database restored

@@ -3,7 +3,7 @@ using MongoDB.Driver;
 using Orbital.Testing;
 using Orbital.Testing.MongoDB;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Listening;
 
 /// <summary>
 /// Changes to orders after they were placed, through the real MongoDB driver and the listener in its host, against a

@@ -2,7 +2,7 @@ using MongoDB.Bson;
 using Orbital.OrderManagement.Mapping;
 using Orbital.Testing;
 
-namespace Orbital.Tests.OrderManagement;
+namespace Orbital.Tests.OrderManagement.Mapping;
 
 /// <summary>From the platform's document to the order the kitchen gets, and every reason a document is refused.</summary>
 public sealed class OrderDocumentMapperTests
