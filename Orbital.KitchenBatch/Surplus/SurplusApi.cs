@@ -44,25 +44,29 @@ public static class SurplusApi
     public static async Task<Results<Ok<SurplusView>, ValidationProblem, ProblemHttpResult>> DiscardSurplus(
         long id,
         DiscardRequest request,
-        [AsParameters] SurplusServices services)
+        SurplusQueries queries,
+        SurplusService surplus,
+        ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
         if (request.Validate() is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var station = await services.Queries.BatchItemStationAsync(id, services.CancellationToken);
+        var station = await queries.BatchItemStationAsync(id, cancellationToken);
         if (station is null)
         {
             return ApiProblems.NotFound($"No surplus has id {id}. GET /api/surplus lists it.");
         }
 
-        if (!services.Caller.MayActOn(station))
+        var caller = KitchenCaller.From(user);
+        if (!caller.MayActOn(station))
         {
-            return ApiProblems.OtherStation(services.Caller.Station, station);
+            return ApiProblems.OtherStation(caller.Station, station);
         }
 
-        var result = await services.Surplus.DiscardAsync(id, request.Quantity!.Value, request.Reason!.Trim(), services.Caller.Subject, services.CancellationToken);
+        var result = await surplus.DiscardAsync(id, request.Quantity!.Value, request.Reason!.Trim(), caller.Subject, cancellationToken);
         return result.Refusal is { } refusal ? ApiProblems.Conflict(refusal.Reason) : TypedResults.Ok(result.Surplus!);
     }
 }
