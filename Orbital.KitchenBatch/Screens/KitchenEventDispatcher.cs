@@ -14,7 +14,6 @@ namespace Orbital.KitchenBatch.Screens;
 public sealed partial class KitchenEventDispatcher(
     KitchenEventReader reader,
     KitchenEventSignal signal,
-    KitchenEventNotifications notifications,
     KitchenSchemaState schema,
     IOptions<KitchenEventOptions> options,
     KitchenTelemetry telemetry,
@@ -101,8 +100,7 @@ public sealed partial class KitchenEventDispatcher(
 
             if (!more)
             {
-                var poll = notifications.IsListening ? _options.ListeningPollInterval : _options.PollInterval;
-                await Task.WhenAny(next, Task.Delay(poll, time, stoppingToken));
+                await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
             }
 
             // Commits close together go out together: the first after a quiet while at once, then at most one
