@@ -11,6 +11,8 @@ using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Intake;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Orders;
+using Orbital.KitchenBatch.Production;
+using Orbital.KitchenBatch.Schedule;
 using Orbital.KitchenBatch.Screens;
 using Orbital.KitchenBatch.Stations;
 using Orbital.KitchenBatch.Surplus;
@@ -77,12 +79,23 @@ public static class KitchenServiceRegistration
         services.AddSingleton<IntakeErrorInterceptor>();
         services.AddOptions<KitchenIntakeOptions>().BindConfiguration(KitchenIntakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<NewOrderWriter>();
+        services.AddSingleton<IntakeRules>();
         services.AddScoped<KitchenOrderIntake>();
     }
 
     /// <summary>Batches, orders, surplus and the stations' boards.</summary>
     private static void AddKitchenFeatures(this IServiceCollection services)
     {
+        services.AddOptions<KitchenScheduleOptions>().BindConfiguration(KitchenScheduleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KitchenProductionOptions>().BindConfiguration(KitchenProductionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FireSchedule>();
+        services.AddSingleton<ProductionCatalog>();
+        services.AddSingleton<ISchemaReadyListener>(sp => sp.GetRequiredService<ProductionCatalog>());
+        services.AddHostedService<ProductionCatalogRefresh>();
+        services.AddScoped<ProductionService>();
+        services.AddScoped<OrderClosingService>();
+        services.AddSingleton<KitchenClockService>();
+        services.AddHostedService(sp => sp.GetRequiredService<KitchenClockService>());
         services.AddScoped<OrderReadiness>();
         services.AddScoped<BatchItemService>();
         services.AddScoped<BatchQueries>();

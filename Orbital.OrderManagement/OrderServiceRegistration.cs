@@ -7,6 +7,7 @@ using Orbital.OrderManagement.Checkpoints;
 using Orbital.OrderManagement.Diagnostics;
 using Orbital.OrderManagement.Forwarding;
 using Orbital.OrderManagement.Listening;
+using Orbital.OrderManagement.Mapping;
 using Orbital.OrderManagement.Rejections;
 using Orbital.ServiceDefaults.Configuration;
 
@@ -21,6 +22,7 @@ public static class OrderServiceRegistration
         var mongo = builder.AddMongoDBClient("orders", configureClientSettings: client => client.ReadEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false));
 
         builder.Services.AddOptions<OrderListenerOptions>().BindConfiguration(OrderListenerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OrderDocumentFields>().BindConfiguration(OrderDocumentFields.SectionName);
         builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CheckpointOptions>().BindConfiguration(CheckpointOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RejectionOptions>().BindConfiguration(RejectionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -13,7 +13,7 @@ namespace Orbital.KitchenBatch.Batches;
 /// did: a batch is never over-completed. Orders a completion finishes are locked before their readiness is
 /// decided, so two completions finishing one order's last two lines cannot both miss that it is ready.
 /// </summary>
-public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, OrderReadiness readiness, TimeProvider time)
+public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, OrderReadiness readiness, FireSchedule schedule, TimeProvider time)
 {
     public async Task<BatchActionResult> StartAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
     {
@@ -31,9 +31,10 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
 
         await db.SaveChangesAsync(cancellationToken);
         events.Add(KitchenEventTypes.BatchStarted, item.Station, new BatchStartedPayload(item.Id, item.Station, item.ItemName, item.Modifiers, quantity));
-        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        var view = schedule.View(item);
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, view);
         await write.CommitAsync(cancellationToken);
-        return BatchActionResult.Done(BatchItemView.From(item), []);
+        return BatchActionResult.Done(view, []);
     }
 
     public async Task<BatchActionResult> CompleteAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
@@ -46,7 +47,7 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
             return BatchActionResult.NotFound;
         }
 
-        var openLines = BatchAllocator.OldestFirst(await db.OrderLines
+        var openLines = BatchAllocator.DueFirst(await db.OrderLines
             .Where(l => l.BatchItemId == batchItemId)
             .Open()
             .ToListAsync(cancellationToken)).ToList();
@@ -58,6 +59,7 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
 
         await db.SaveChangesAsync(cancellationToken);
         var (orders, ready) = await readiness.MarkReadyAsync([.. completion.Allocations.Select(a => a.Line.KitchenOrderId).Distinct()], now, cancellationToken);
+        var view = schedule.View((await db.RefreshDemandAsync([item.Id], cancellationToken))[0]);
 
         events.Add(KitchenEventTypes.BatchCompleted, item.Station, new BatchCompletedPayload(
             item.Id,
@@ -66,14 +68,14 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
             item.Modifiers,
             quantity,
             [.. completion.Allocations.Select(a => new AllocationPayload(orders[a.Line.KitchenOrderId].OrderId, a.Line.LineId, a.Quantity))]));
-        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, view);
         foreach (var order in ready)
         {
             events.Add(KitchenEventTypes.OrderReady, station: null, order);
         }
 
         await write.CommitAsync(cancellationToken);
-        return BatchActionResult.Done(BatchItemView.From(item), ready);
+        return BatchActionResult.Done(view, ready);
     }
 }
 

@@ -6,7 +6,7 @@ using Orbital.KitchenBatch.Model;
 namespace Orbital.KitchenBatch.Batches;
 
 /// <summary>What the REST API reads of one batch item: the item and the open lines it serves.</summary>
-public sealed class BatchQueries(KitchenDbContext db)
+public sealed class BatchQueries(KitchenDbContext db, FireSchedule schedule)
 {
     /// <summary>A batch item and the open lines it serves, in the order completions go to them.</summary>
     public async Task<BatchItemDetailView?> BatchItemAsync(long id, CancellationToken cancellationToken)
@@ -22,10 +22,10 @@ public sealed class BatchQueries(KitchenDbContext db)
             .Open()
             .Include(l => l.Order)
             .ToListAsync(cancellationToken);
-        var orders = BatchAllocator.OldestFirst(lines)
-            .Select(l => new BatchItemOrderView(l.Order!.OrderId, l.Order.Brand, l.PlacedAt, l.LineId, l.Quantity, l.CompletedQuantity, l.Note))
+        var orders = BatchAllocator.DueFirst(lines)
+            .Select(l => new BatchItemOrderView(l.Order!.OrderId, l.Order.Brand, l.PlacedAt, l.DueAt, l.LineId, l.ItemName, l.Quantity, l.CompletedQuantity, l.Note))
             .ToList();
-        return new BatchItemDetailView(BatchItemView.From(item), orders);
+        return new BatchItemDetailView(schedule.View(item), orders);
     }
 
     /// <summary>The station of a batch item; null when there is no such batch item.</summary>

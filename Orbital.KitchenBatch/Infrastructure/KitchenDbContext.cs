@@ -22,6 +22,12 @@ public sealed class KitchenDbContext(DbContextOptions<KitchenDbContext> options)
 
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
+    public DbSet<ProductionItem> ProductionItems => Set<ProductionItem>();
+
+    public DbSet<MenuMapping> MenuMappings => Set<MenuMapping>();
+
+    public DbSet<KitchenClock> Clock => Set<KitchenClock>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KitchenDbContext).Assembly);

@@ -19,8 +19,11 @@ internal sealed class IntakePlan
     private readonly Dictionary<string, OrderSnapshot> _stored;
     private readonly Dictionary<string, OrderSnapshot> _current;
 
-    private IntakePlan(IReadOnlyList<OrderSnapshot> stored, int count)
+    private readonly IntakeRules _rules;
+
+    private IntakePlan(IReadOnlyList<OrderSnapshot> stored, int count, IntakeRules rules)
     {
+        _rules = rules;
         _stored = stored.GroupBy(s => s.OrderId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Single(), StringComparer.Ordinal);
         _current = new Dictionary<string, OrderSnapshot>(_stored, StringComparer.Ordinal);
         Results = new IntakeResult[count];
@@ -59,11 +62,12 @@ internal sealed class IntakePlan
         }
     }
 
-    public static IntakePlan Make(IReadOnlyList<OrderChange> changes, IReadOnlyList<OrderSnapshot> stored, DateTimeOffset now)
+    public static IntakePlan Make(IReadOnlyList<OrderChange> changes, IReadOnlyList<OrderSnapshot> stored, DateTimeOffset now, IntakeRules rules)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(stored);
-        var plan = new IntakePlan(stored, changes.Count);
+        ArgumentNullException.ThrowIfNull(rules);
+        var plan = new IntakePlan(stored, changes.Count, rules);
         for (var i = 0; i < changes.Count; i++)
         {
             var change = changes[i];
@@ -76,7 +80,7 @@ internal sealed class IntakePlan
             }
 
             var order = plan._current.GetValueOrDefault(orderId);
-            if (order is not null && order.Ignores(change))
+            if (order is not null && order.Ignores(change, rules))
             {
                 plan.Results[i] = new IntakeResult(order.ReceivedAt, Duplicate: true);
                 if (change.Revision > order.Revision)
@@ -93,7 +97,8 @@ internal sealed class IntakePlan
                 plan.CancelOthersOf(carriedBy, orderId, change.Revision);
             }
 
-            plan.Apply(i, change, orderId, order ?? new OrderSnapshot(0, orderId, change.SourceId, 0, now, string.Empty, OrderStatus.Open, []));
+            var placedAt = change.State is { } state ? rules.PlacedAt(state, now) : now;
+            plan.Apply(i, change, orderId, order ?? new OrderSnapshot(0, orderId, change.SourceId, 0, now, string.Empty, OrderStatus.Open, placedAt, placedAt, []));
         }
 
         return plan;
@@ -111,7 +116,7 @@ internal sealed class IntakePlan
     private void Apply(int index, OrderChange change, string orderId, OrderSnapshot order)
     {
         Keys.AddRange(order.Lines.Select(l => l.Key));
-        _current[orderId] = order.After(change);
+        _current[orderId] = order.After(change, _rules);
         Keys.AddRange(_current[orderId].Lines.Select(l => l.Key));
         Applied.Add((index, change, orderId));
     }
@@ -123,7 +128,7 @@ internal sealed class IntakePlan
     private void CancelOthersOf(string sourceId, string orderId, ulong revision)
     {
         var others = _current.Values
-            .Where(o => o.SourceId == sourceId && o.OrderId != orderId && o.Status != OrderStatus.Cancelled && o.Revision < revision)
+            .Where(o => o.SourceId == sourceId && o.OrderId != orderId && o.Status is not (OrderStatus.Cancelled or OrderStatus.Closed) && o.Revision < revision)
             .ToList();
         foreach (var other in others)
         {

@@ -36,7 +36,8 @@ public sealed class KitchenOrderIntake(
     KitchenEventOutbox events,
     OrderReadiness readiness,
     IOptions<KitchenSurplusOptions> surplus,
-    IOptions<KitchenIntakeOptions> intake,
+    IntakeRules rules,
+    FireSchedule schedule,
     KitchenTelemetry telemetry,
     TimeProvider time)
 {
@@ -113,7 +114,7 @@ public sealed class KitchenOrderIntake(
         IntakePlan plan;
         using (KitchenTelemetry.Step("look"))
         {
-            plan = IntakePlan.Make(changes, await LookAsync(changes, cancellationToken), now);
+            plan = IntakePlan.Make(changes, await LookAsync(changes, cancellationToken), now, rules);
         }
 
         if (plan.Applied.Count == 0)
@@ -185,14 +186,35 @@ public sealed class KitchenOrderIntake(
             }
 
             var statusBefore = plan.IsNew(orderId) && applied.All(a => a.Order != order) ? (OrderStatus?)null : order.Status;
-            var wanted = change.State is { } state ? LineSnapshot.Of(state) : [];
+            var dueBefore = order.DueAt;
+            var wanted = change.State is { } state ? rules.LinesOf(state) : [];
+            if (change.State is not null)
+            {
+                order.DueAt = rules.DueAt(change.State, order.PlacedAt);
+            }
+
             var lineChanges = OrderLineDiff.Apply(order, wanted, batches, Remove, surplus.Value.HoldingTime, now);
             order.Revision = change.Revision;
-            if (change.State is not null)
+            if (change.Finishes)
+            {
+                // The platform finished it: what is still open leaves the batches, recorded on the order.
+                if (order.Status != OrderStatus.Closed)
+                {
+                    OrderCloser.Close(order, id => batches.ById[id], Remove, $"finished on the platform ({change.State!.FinishedStatus})", now);
+                }
+            }
+            else if (change.State is not null)
             {
                 order.Brand = change.State.Brand;
                 order.CancelledAt = null;
                 order.CancelReason = null;
+                if (order.Status == OrderStatus.Closed)
+                {
+                    // The platform took the finish back: the order is cooked again (its status follows from its lines).
+                    order.Status = OrderStatus.Open;
+                    order.ClosedAt = null;
+                    order.CloseReason = null;
+                }
             }
             else
             {
@@ -202,7 +224,7 @@ public sealed class KitchenOrderIntake(
                 order.ReadyAt = null;
             }
 
-            applied.Add(new AppliedChange(index, change, order, statusBefore, lineChanges));
+            applied.Add(new AppliedChange(index, change, order, statusBefore, dueBefore, lineChanges));
         }
 
         foreach (var order in applied.Select(a => a.Order).Distinct())
@@ -250,9 +272,7 @@ public sealed class KitchenOrderIntake(
             otherOrders[order.Id] = order;
         }
 
-        var refreshed = batches.OldestOpenUnknown.Count == 0
-            ? []
-            : (await RefreshAsync([.. batches.OldestOpenUnknown.Select(b => b.Id)], cancellationToken)).ToDictionary(b => b.Id);
+        var refreshed = (await db.RefreshDemandAsync([.. batches.ById.Keys], cancellationToken)).ToDictionary(b => b.Id);
 
         return new WrittenChanges(otherOrders, othersReady, refreshed);
     }
@@ -338,27 +358,11 @@ public sealed class KitchenOrderIntake(
         return [.. orders.Select(OrderSnapshot.Of)];
     }
 
-    /// <summary>
-    /// Locks the batch items of <paramref name="keys"/>, creating the missing ones empty, in one atomic upsert that
-    /// takes them in key order, so concurrent intakes lock them in the same order.
-    /// </summary>
+    /// <summary>Locks the batch items of <paramref name="keys"/>, creating the missing ones empty (<see cref="KitchenRows.LockBatchItemsAsync"/>).</summary>
     private async Task<LockedBatchItems> LockBatchItemsAsync(IEnumerable<BatchKey> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var distinct = keys.DistinctBy(k => k.Identity).ToList();
-        var stations = distinct.Select(k => k.Station).ToArray();
-        var items = distinct.Select(k => k.ItemName).ToArray();
-        var modifiers = distinct.Select(k => System.Text.Json.JsonSerializer.Serialize(k.Modifiers)).ToArray();
-        var modifiersKeys = distinct.Select(k => k.ModifiersKey).ToArray();
-        var rows = await db.BatchItems.FromSql($"""
-                INSERT INTO batch_items (station, item_name, modifiers, modifiers_key, open_quantity, in_progress_quantity, surplus_quantity, updated_at)
-                SELECT k.station, k.item_name, ARRAY(SELECT jsonb_array_elements_text(k.modifiers::jsonb)), k.modifiers_key, 0, 0, 0, {now}
-                FROM unnest({stations}, {items}, {modifiers}, {modifiersKeys}) AS k(station, item_name, modifiers, modifiers_key)
-                ORDER BY k.station COLLATE "C", k.item_name COLLATE "C", k.modifiers_key COLLATE "C"
-                ON CONFLICT (station, item_name, modifiers_key) DO UPDATE SET updated_at = batch_items.updated_at
-                RETURNING *
-                """).ToListAsync(cancellationToken);
         var locked = new LockedBatchItems();
-        foreach (var row in rows)
+        foreach (var row in await db.LockBatchItemsAsync(keys, rules.PrepSecondsOf, now, cancellationToken))
         {
             locked.Add(row);
         }
@@ -412,10 +416,7 @@ public sealed class KitchenOrderIntake(
                 .Open()
                 .ToListAsync(cancellationToken);
             var own = orders.SelectMany(o => o.Lines).Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
-            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.OldestFirst([.. others, .. own])], now));
-
-            // Every open line was in hand: the oldest open one is known again.
-            batches.OldestOpenUnknown.Remove(batch);
+            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own])], now));
         }
 
         return assigned;
@@ -429,7 +430,7 @@ public sealed class KitchenOrderIntake(
         {
             var order = group.Key;
             var wasReady = group.First().StatusBefore == OrderStatus.Ready;
-            if (order.Status == OrderStatus.Cancelled && group.Last().Change.State is null)
+            if ((order.Status == OrderStatus.Cancelled && group.Last().Change.State is null) || order.Status == OrderStatus.Closed)
             {
                 continue;
             }
@@ -453,17 +454,6 @@ public sealed class KitchenOrderIntake(
         return ready;
     }
 
-    /// <summary>The batch items as saved, with the oldest open line of each computed again from the lines.</summary>
-    private async Task<List<BatchItem>> RefreshAsync(long[] ids, CancellationToken cancellationToken)
-        => await db.BatchItems.FromSql($"""
-                UPDATE batch_items b
-                SET oldest_open_placed_at = (
-                    SELECT min(l.placed_at) FROM order_lines l
-                    WHERE l.batch_item_id = b.id AND l.completed_quantity < l.quantity)
-                WHERE b.id = ANY({ids})
-                RETURNING b.*
-                """).AsNoTracking().ToListAsync(cancellationToken);
-
     private void AddEvents(
         List<AppliedChange> applied,
         LockedBatchItems batches,
@@ -480,7 +470,7 @@ public sealed class KitchenOrderIntake(
 
         foreach (var batch in batches.Changed(after))
         {
-            events.Add(KitchenEventTypes.BatchUpdated, batch.Station, BatchItemView.From(batch));
+            events.Add(KitchenEventTypes.BatchUpdated, batch.Station, schedule.View(batch));
         }
 
         foreach (var batch in batches.SurplusChanged(after))
@@ -500,7 +490,7 @@ public sealed class KitchenOrderIntake(
 
     private void AddOrderEvent(AppliedChange applied, DateTimeOffset now)
     {
-        var (_, change, order, before, changes) = applied;
+        var (_, change, order, before, dueBefore, changes) = applied;
         if (change.State is null)
         {
             // A cancellation of an order that was never here leaves nothing on any screen to take away.
@@ -513,20 +503,32 @@ public sealed class KitchenOrderIntake(
             return;
         }
 
+        if (change.Finishes)
+        {
+            if (before != OrderStatus.Closed)
+            {
+                events.Add(KitchenEventTypes.OrderClosed, station: null, new OrderClosedPayload(
+                    order.OrderId, order.Brand, order.CloseReason ?? "closed", order.ClosedAt ?? now, order.ClosedOpenQuantity, changes));
+            }
+
+            return;
+        }
+
         var lines = order.Lines.Where(l => l.Quantity > 0).ToList();
         if (before is null)
         {
             events.Add(
                 KitchenEventTypes.OrderReceived,
                 station: null,
-                new OrderReceivedPayload(order.OrderId, order.Brand, order.PlacedAt, [.. lines.Select(l => l.Station).Distinct()], lines.Sum(l => l.Quantity)));
+                new OrderReceivedPayload(order.OrderId, order.Brand, order.PlacedAt, order.DueAt, [.. lines.Select(l => l.Station).Distinct()], lines.Sum(l => l.Quantity)));
         }
-        else if (changes.Count > 0 || before != order.Status)
+        else if (changes.Count > 0 || before != order.Status || dueBefore != order.DueAt)
         {
             events.Add(KitchenEventTypes.OrderUpdated, station: null, new OrderUpdatedPayload(
                 order.OrderId,
                 order.Brand,
                 order.Status.ToString(),
+                order.DueAt,
                 [.. lines.Select(l => new OrderLinePayload(l.LineId, l.Station, l.ItemName, l.Modifiers, l.Quantity, l.CompletedQuantity))],
                 changes));
         }
@@ -539,7 +541,8 @@ public sealed class KitchenOrderIntake(
 
         // A cancellation that arrives first is kept, so that the order arriving later with an older revision is not
         // cooked. A placed-at time that is not believable cannot jump the queue: it counts as placed on arrival.
-        PlacedAt = change.State is { } state ? intake.Value.PlacedAt(state.PlacedAt.ToDateTimeOffset(), now) : now,
+        PlacedAt = change.State is { } state ? rules.PlacedAt(state, now) : now,
+        DueAt = change.State is { } due ? rules.DueAt(due, rules.PlacedAt(due, now)) : now,
         ReceivedAt = now,
         SourceId = change.SourceId,
         Status = change.State is null ? OrderStatus.Cancelled : OrderStatus.Open,
@@ -553,5 +556,5 @@ public sealed class KitchenOrderIntake(
     }
 
     /// <summary>One change that is applied: where it stands in the batch, its order, and what it did to the lines.</summary>
-    private sealed record AppliedChange(int Index, OrderChange Change, KitchenOrder Order, OrderStatus? StatusBefore, List<LineChangePayload> Lines);
+    private sealed record AppliedChange(int Index, OrderChange Change, KitchenOrder Order, OrderStatus? StatusBefore, DateTimeOffset DueBefore, List<LineChangePayload> Lines);
 }

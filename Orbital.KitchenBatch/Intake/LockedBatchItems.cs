@@ -2,7 +2,7 @@ using Orbital.KitchenBatch.Model;
 
 namespace Orbital.KitchenBatch.Intake;
 
-/// <summary>The batch items one intake transaction locked, by key and by id, with their quantities before it.</summary>
+/// <summary>The batch items one intake transaction locked, by key and by id, with their quantities and schedules before it.</summary>
 internal sealed class LockedBatchItems
 {
     public Dictionary<(string Station, string ItemName, string ModifiersKey), BatchItem> ByKey { get; } = [];
@@ -16,12 +16,6 @@ internal sealed class LockedBatchItems
         ById[item.Id] = item;
         Before[item.Id] = Quantities.Of(item);
     }
-
-    /// <summary>
-    /// The batch items that lost open demand to a change and still have some: which of their lines is the oldest
-    /// open one now, only the lines can say.
-    /// </summary>
-    public HashSet<BatchItem> OldestOpenUnknown { get; } = [];
 
     /// <summary>How much surplus of each batch item (by id) expired in this transaction.</summary>
     public Dictionary<long, int> Expired { get; } = [];
@@ -37,8 +31,13 @@ internal sealed class LockedBatchItems
     private Dictionary<long, Quantities> Before { get; } = [];
 
     /// <summary>A batch item's quantities, to tell which ones a change moved.</summary>
-    private readonly record struct Quantities(int Open, int InProgress, int Surplus, DateTimeOffset? OldestOpen)
+    private readonly record struct Quantities(int Open, int InProgress, int Surplus, DateTimeOffset? OldestOpen, string Demand)
     {
-        public static Quantities Of(BatchItem item) => new(item.OpenQuantity, item.InProgressQuantity, item.SurplusQuantity, item.OldestOpenPlacedAt);
+        public static Quantities Of(BatchItem item) => new(
+            item.OpenQuantity,
+            item.InProgressQuantity,
+            item.SurplusQuantity,
+            item.OldestOpenPlacedAt,
+            string.Join(';', item.Schedule.Select(s => $"{s.DueAt:O}={s.Quantity}").Concat(item.Serves.Select(s => $"{s.Brand}/{s.Item}={s.Quantity}"))));
     }
 }

@@ -48,8 +48,9 @@ public sealed class NewOrderWriter(KitchenDbContext db)
     {
         await using var insertOrders = new NpgsqlCommand(
             """
-            INSERT INTO orders (order_id, brand, placed_at, received_at, source_id, status, ready_at, revision, cancelled_at, cancel_reason)
-            SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::timestamptz[], $5::varchar[], $6::varchar[], $7::timestamptz[], $8::numeric[], $9::timestamptz[], $10::varchar[])
+            INSERT INTO orders (order_id, brand, placed_at, received_at, source_id, status, ready_at, revision, cancelled_at, cancel_reason, due_at, closed_at, close_reason, closed_open_quantity)
+            SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::timestamptz[], $5::varchar[], $6::varchar[], $7::timestamptz[], $8::numeric[], $9::timestamptz[], $10::varchar[],
+                                 $11::timestamptz[], $12::timestamptz[], $13::varchar[], $14::int[])
             RETURNING id, order_id
             """,
             connection,
@@ -64,6 +65,10 @@ public sealed class NewOrderWriter(KitchenDbContext db)
         insertOrders.Parameters.Add(Array(orders.Select(o => (decimal)o.Revision)));
         insertOrders.Parameters.Add(Array(orders.Select(o => o.CancelledAt)));
         insertOrders.Parameters.Add(Array(orders.Select(o => o.CancelReason)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.DueAt)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.ClosedAt)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.CloseReason)));
+        insertOrders.Parameters.Add(Array(orders.Select(o => o.ClosedOpenQuantity)));
 
         var byOrderId = orders.ToDictionary(o => o.OrderId, StringComparer.Ordinal);
         await using var reader = await insertOrders.ExecuteReaderAsync(cancellationToken);
@@ -79,11 +84,14 @@ public sealed class NewOrderWriter(KitchenDbContext db)
 
         await using var insertLines = new NpgsqlCommand(
             """
-            INSERT INTO order_lines (kitchen_order_id, line_id, station, item_name, modifiers, note, quantity, completed_quantity, placed_at, batch_item_id)
+            INSERT INTO order_lines (kitchen_order_id, line_id, station, item_name, modifiers, note, quantity, completed_quantity, placed_at, batch_item_id,
+                                     menu_station, production_item, multiplier, menu_quantity, due_at)
             SELECT l.kitchen_order_id, l.line_id, l.station, l.item_name, ARRAY(SELECT jsonb_array_elements_text(l.modifiers)), l.note,
-                   l.quantity, l.completed_quantity, l.placed_at, l.batch_item_id
-            FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::jsonb[], $6::varchar[], $7::int[], $8::int[], $9::timestamptz[], $10::bigint[])
-                AS l(kitchen_order_id, line_id, station, item_name, modifiers, note, quantity, completed_quantity, placed_at, batch_item_id)
+                   l.quantity, l.completed_quantity, l.placed_at, l.batch_item_id, l.menu_station, l.production_item, l.multiplier, l.menu_quantity, l.due_at
+            FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::jsonb[], $6::varchar[], $7::int[], $8::int[], $9::timestamptz[], $10::bigint[],
+                        $11::varchar[], $12::varchar[], $13::int[], $14::int[], $15::timestamptz[])
+                AS l(kitchen_order_id, line_id, station, item_name, modifiers, note, quantity, completed_quantity, placed_at, batch_item_id,
+                     menu_station, production_item, multiplier, menu_quantity, due_at)
             """,
             connection,
             transaction);
@@ -97,6 +105,11 @@ public sealed class NewOrderWriter(KitchenDbContext db)
         insertLines.Parameters.Add(Array(lines.Select(l => l.Line.CompletedQuantity)));
         insertLines.Parameters.Add(Array(lines.Select(l => l.Line.PlacedAt)));
         insertLines.Parameters.Add(Array(lines.Select(l => l.Line.BatchItemId)));
+        insertLines.Parameters.Add(Array(lines.Select(l => l.Line.MenuStation)));
+        insertLines.Parameters.Add(Array(lines.Select(l => l.Line.ProductionItem)));
+        insertLines.Parameters.Add(Array(lines.Select(l => l.Line.Multiplier)));
+        insertLines.Parameters.Add(Array(lines.Select(l => l.Line.MenuQuantity)));
+        insertLines.Parameters.Add(Array(lines.Select(l => l.Line.DueAt)));
         await insertLines.ExecuteNonQueryAsync(cancellationToken);
     }
 

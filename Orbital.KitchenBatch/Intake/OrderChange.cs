@@ -33,5 +33,8 @@ public sealed record OrderChange(string? OrderId, string? SourceId, ulong Revisi
     /// </summary>
     public bool Supersedes(ulong stored) => Revision != 0 && Revision >= stored;
 
+    /// <summary>Whether the platform says the order is finished (picked up, delivered): the kitchen closes it.</summary>
+    public bool Finishes => State is { FinishedStatus.Length: > 0 };
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

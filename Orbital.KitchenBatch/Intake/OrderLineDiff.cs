@@ -33,7 +33,7 @@ internal static class OrderLineDiff
             var current = batches.ById[line.BatchItemId];
             if (!remaining.Remove(line.LineId, out var target) || batches.For(target.Key) != current)
             {
-                changes.Add(Change(line, current, 0, keepsFood, cookedSince, batches, now));
+                changes.Add(Change(line, current, 0, keepsFood, cookedSince, now));
                 order.Lines.Remove(line);
                 remove(line);
                 if (target is not null)
@@ -44,9 +44,12 @@ internal static class OrderLineDiff
                 continue;
             }
 
-            if (line.Quantity != target.Quantity)
+            line.MenuQuantity = target.Quantity;
+            line.Multiplier = target.Multiplier;
+            line.DueAt = order.DueAt;
+            if (line.Quantity != target.ProductionQuantity)
             {
-                changes.Add(Change(line, current, target.Quantity, keepsFood, cookedSince, batches, now));
+                changes.Add(Change(line, current, target.ProductionQuantity, keepsFood, cookedSince, now));
             }
 
             line.Note = target.Note;
@@ -67,27 +70,26 @@ internal static class OrderLineDiff
         var line = new OrderLine
         {
             LineId = target.LineId,
-            Station = target.Station,
+            Station = target.ProductionStation,
             ItemName = target.ItemName,
+            MenuStation = target.Station,
+            ProductionItem = target.ProductionItem,
+            Multiplier = target.Multiplier,
+            MenuQuantity = target.Quantity,
             Modifiers = target.Modifiers,
             Note = target.Note,
             PlacedAt = order.PlacedAt,
+            DueAt = order.DueAt,
             BatchItemId = batch.Id,
         };
         order.Lines.Add(line);
-        return Change(line, batch, target.Quantity, keepsFood: true, cookedSince: null, batches, now);
+        return Change(line, batch, target.ProductionQuantity, keepsFood: true, cookedSince: null, now);
     }
 
-    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, DateTimeOffset? cookedSince, LockedBatchItems batches, DateTimeOffset now)
+    private static LineChangePayload Change(OrderLine line, BatchItem batch, int quantity, bool keepsFood, DateTimeOffset? cookedSince, DateTimeOffset now)
     {
         var from = line.Quantity;
-        var openBefore = line.OpenQuantity;
         var freed = BatchAllocator.ChangeQuantity(batch, line, quantity, keepsFood, now, cookedSince);
-        if (line.OpenQuantity < openBefore && batch.OpenQuantity > 0)
-        {
-            batches.OldestOpenUnknown.Add(batch);
-        }
-
         return new LineChangePayload(line.LineId, line.Station, line.ItemName, line.Modifiers, from, quantity, freed);
     }
 }

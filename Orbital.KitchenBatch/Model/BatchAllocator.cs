@@ -2,8 +2,8 @@ namespace Orbital.KitchenBatch.Model;
 
 /// <summary>
 /// The cooking rules of a batch item. Starting takes from the demand nobody has started; completing takes from
-/// the open demand and is allocated to the oldest open lines first (by placed-at time, across all orders and
-/// brands), so orders become ready in the order they were placed. Nothing ever goes negative or beyond what is
+/// the open demand and is allocated to the open lines earliest due first (ties: earliest placed), across all orders
+/// and brands, so orders become ready in the order they are picked up. Nothing ever goes negative or beyond what is
 /// open: such a request is refused with a reason a cook can act on.
 /// </summary>
 public static class BatchAllocator
@@ -28,7 +28,7 @@ public static class BatchAllocator
     }
 
     /// <param name="item">The batch item, locked for this transaction.</param>
-    /// <param name="openLines">Its open lines, oldest first.</param>
+    /// <param name="openLines">Its open lines, earliest due first.</param>
     /// <param name="quantity">How many the cook completed.</param>
     /// <param name="now">The time of completion.</param>
     public static BatchCompletion Complete(BatchItem item, IReadOnlyList<OrderLine> openLines, int quantity, DateTimeOffset now)
@@ -97,11 +97,11 @@ public static class BatchAllocator
     }
 
     /// <summary>
-    /// Gives surplus to open lines, oldest first, before anyone cooks for them: afterwards the batch item has either
+    /// Gives surplus to open lines, earliest due first, before anyone cooks for them: afterwards the batch item has either
     /// no surplus or nothing open. What in-progress demand the surplus covers is no longer in progress.
     /// </summary>
     /// <param name="item">The batch item, locked for this transaction.</param>
-    /// <param name="openLines">Its open lines, oldest first.</param>
+    /// <param name="openLines">Its open lines, earliest due first.</param>
     /// <param name="now">The time of the allocation.</param>
     public static IReadOnlyList<LineAllocation> AllocateSurplus(BatchItem item, IReadOnlyList<OrderLine> openLines, DateTimeOffset now)
     {
@@ -220,7 +220,7 @@ public static class BatchAllocator
         item.SurplusSince = lots.Count == 0 ? null : lots[0].Since;
     }
 
-    /// <summary>Takes <paramref name="quantity"/> of the open demand, oldest line first.</summary>
+    /// <summary>Takes <paramref name="quantity"/> of the open demand, in the lines' order (earliest due first).</summary>
     private static List<LineAllocation> Allocate(BatchItem item, IReadOnlyList<OrderLine> openLines, int quantity)
     {
         var remaining = quantity;
@@ -249,16 +249,19 @@ public static class BatchAllocator
         }
 
         item.OpenQuantity -= quantity;
-        item.OldestOpenPlacedAt = openLines.FirstOrDefault(l => l.OpenQuantity > 0)?.PlacedAt;
+        item.OldestOpenPlacedAt = openLines.Where(l => l.OpenQuantity > 0).Select(l => (DateTimeOffset?)l.PlacedAt).Min();
         return allocations;
     }
 
     /// <summary>An order is ready when every one of its lines is cooked.</summary>
     public static bool IsReady(IEnumerable<OrderLine> lines) => lines.All(l => l.OpenQuantity == 0);
 
-    /// <summary>The oldest-first order completions are allocated in: placed-at, then order, then line.</summary>
-    public static IOrderedEnumerable<OrderLine> OldestFirst(IEnumerable<OrderLine> lines)
-        => lines.OrderBy(l => l.PlacedAt).ThenBy(l => l.KitchenOrderId).ThenBy(l => l.LineId, StringComparer.Ordinal);
+    /// <summary>
+    /// The order completions and surplus are allocated in: earliest due first (the courier who comes first gets the
+    /// food first), then earliest placed, then order, then line.
+    /// </summary>
+    public static IOrderedEnumerable<OrderLine> DueFirst(IEnumerable<OrderLine> lines)
+        => lines.OrderBy(l => l.DueAt).ThenBy(l => l.PlacedAt).ThenBy(l => l.KitchenOrderId).ThenBy(l => l.LineId, StringComparer.Ordinal);
 
     private static BatchRefusal? Invalid(int quantity)
         => quantity < 1 ? new BatchRefusal($"The quantity must be at least 1, was {quantity}.") : null;

@@ -10,6 +10,7 @@ public sealed class BatchItem
 
     public required string Station { get; set; }
 
+    /// <summary>The production item cooked ("Smash patty"); several brands' menu items may map to it.</summary>
     public required string ItemName { get; set; }
 
     /// <summary>The modifiers, normalised (trimmed, sorted): "no onions, extra cheese" is one batch however it was typed.</summary>
@@ -36,6 +37,15 @@ public sealed class BatchItem
 
     /// <summary>The surplus by when it became surplus, oldest first; together they are <see cref="SurplusQuantity"/>.</summary>
     public List<SurplusLot> SurplusLots { get; set; } = [];
+
+    /// <summary>How long the item takes to cook: a line is fired this long before its due time.</summary>
+    public int PrepSeconds { get; set; }
+
+    /// <summary>The open demand by due time (to the minute), earliest first; computed from the open lines on every change.</summary>
+    public List<ScheduledDemand> Schedule { get; set; } = [];
+
+    /// <summary>Which brands' menu items the open demand is for, in menu items.</summary>
+    public List<ServedItem> Serves { get; set; } = [];
 
     /// <summary>When the oldest order with an open line of this item was placed; null when nothing is open.</summary>
     public DateTimeOffset? OldestOpenPlacedAt { get; set; }

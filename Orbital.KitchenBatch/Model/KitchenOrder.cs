@@ -13,6 +13,12 @@ public sealed class KitchenOrder
     /// <summary>When the customer placed the order; work is allocated oldest first.</summary>
     public DateTimeOffset PlacedAt { get; set; }
 
+    /// <summary>
+    /// When the order must be ready: the platform's pickup time, else placed-at plus the kitchen's default lead time.
+    /// Completions go to the earliest due first, and each line is fired its production item's prep time before it.
+    /// </summary>
+    public DateTimeOffset DueAt { get; set; }
+
     /// <summary>When the kitchen first stored the order.</summary>
     public DateTimeOffset ReceivedAt { get; set; }
 
@@ -34,6 +40,15 @@ public sealed class KitchenOrder
 
     /// <summary>Why it was cancelled, as the order service put it.</summary>
     public string? CancelReason { get; set; }
+
+    /// <summary>When the order was closed (<see cref="OrderStatus.Closed"/>); null otherwise.</summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Why it was closed: the platform's status, a manager's reason, or the stale expiry.</summary>
+    public string? CloseReason { get; set; }
+
+    /// <summary>How many items (in production units) were still open when it was closed: demand that left the batches uncooked.</summary>
+    public int ClosedOpenQuantity { get; set; }
 
     public List<OrderLine> Lines { get; set; } = [];
 }

@@ -11,4 +11,10 @@ public enum OrderStatus
 
     /// <summary>The platform cancelled it (or deleted it): nothing is cooked for it any more.</summary>
     Cancelled = 2,
+
+    /// <summary>
+    /// Closed without being cooked to the end: the platform finished it (picked up, delivered), or it was stale
+    /// (long past its due time) and a manager or its expiry closed it. What was still open is recorded on the order.
+    /// </summary>
+    Closed = 3,
 }

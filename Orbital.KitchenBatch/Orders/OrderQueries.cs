@@ -27,7 +27,11 @@ public sealed class OrderQueries(KitchenDbContext db)
                 order.CancelledAt,
                 order.CancelReason,
                 [.. order.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).Select(l => new OrderLineProgressView(
-                    l.LineId, l.Station, l.ItemName, l.Modifiers, l.Note, l.Quantity, l.CompletedQuantity, l.BatchItemId))]);
+                    l.LineId, l.Station, l.ItemName, l.Modifiers, l.Note, l.Quantity, l.CompletedQuantity, l.BatchItemId, l.ProductionItem, l.MenuQuantity, l.Multiplier))],
+                order.DueAt,
+                order.ClosedAt,
+                order.CloseReason,
+                order.ClosedOpenQuantity);
     }
 
     /// <summary>The most recently ready orders, newest first: what is waiting to be packed.</summary>

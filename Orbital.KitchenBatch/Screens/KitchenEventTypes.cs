@@ -24,6 +24,15 @@ public static class KitchenEventTypes
     /// <summary>The platform cancelled an order (or deleted it): its demand is gone, what was cooked is surplus.</summary>
     public const string OrderCancelled = "order.cancelled";
 
+    /// <summary>
+    /// An order was closed without being cooked to the end: the platform finished it (picked up, delivered) or it was
+    /// stale. Its open demand left the batches; nothing of it is surplus.
+    /// </summary>
+    public const string OrderClosed = "order.closed";
+
+    /// <summary>The production catalog changed (a production item or a menu mapping); open demand may have moved.</summary>
+    public const string ProductionUpdated = "production.updated";
+
     /// <summary>A batch item's surplus changed: cooked food freed by a change, assigned to an order, or discarded.</summary>
     public const string SurplusUpdated = "surplus.updated";
 

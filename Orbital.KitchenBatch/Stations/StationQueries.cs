@@ -2,13 +2,14 @@ using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Infrastructure;
+using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Orders;
 using Orbital.KitchenBatch.Surplus;
 
 namespace Orbital.KitchenBatch.Stations;
 
 /// <summary>What the station boards and the REST API read of stations: their totals, batch items, ready orders and surplus.</summary>
-public sealed class StationQueries(KitchenDbContext db, OrderQueries orderQueries, SurplusQueries surplusQueries)
+public sealed class StationQueries(KitchenDbContext db, OrderQueries orderQueries, SurplusQueries surplusQueries, FireSchedule schedule)
 {
     /// <summary>Every station that has ever had a batch item, with its open totals; busiest (oldest open) first.</summary>
     public async Task<List<StationView>> StationsAsync(CancellationToken cancellationToken)
@@ -56,7 +57,43 @@ public sealed class StationQueries(KitchenDbContext db, OrderQueries orderQuerie
             .ToListAsync(cancellationToken);
         var ready = await orderQueries.ReadyOrdersAsync(cancellationToken);
         var surplus = await surplusQueries.SurplusAsync(station, cancellationToken);
+        var window = schedule.Now();
+        var late = await LateOrdersAsync(station, window, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new StationBoardView(station, lastEventId, [.. items.Select(BatchItemView.From)], ready, surplus);
+        return new StationBoardView(
+            station,
+            lastEventId,
+            [.. items.Select(i => BatchItemView.From(i, window))],
+            ready,
+            surplus,
+            ScheduleTimingView.From(window),
+            late);
+    }
+
+    /// <summary>
+    /// The open orders with something left to cook at <paramref name="station"/> whose due time has passed, earliest due
+    /// first (at most 200): the late ones, the stale among them marked.
+    /// </summary>
+    public Task<List<LateOrderView>> LateOrdersAsync(string station, CancellationToken cancellationToken)
+        => LateOrdersAsync(station, schedule.Now(), cancellationToken);
+
+    private async Task<List<LateOrderView>> LateOrdersAsync(string station, ScheduleWindow window, CancellationToken cancellationToken)
+    {
+        var now = window.Now;
+        var late = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.Open && o.DueAt <= now)
+            .Select(o => new
+            {
+                o.OrderId,
+                o.Brand,
+                o.PlacedAt,
+                o.DueAt,
+                Open = o.Lines.Where(l => l.Station == station && l.CompletedQuantity < l.Quantity).Sum(l => l.Quantity - l.CompletedQuantity),
+            })
+            .Where(o => o.Open > 0)
+            .OrderBy(o => o.DueAt)
+            .Take(200)
+            .ToListAsync(cancellationToken);
+        return [.. late.Select(o => new LateOrderView(o.OrderId, o.Brand, o.PlacedAt, o.DueAt, o.Open, window.IsStale(o.DueAt)))];
     }
 }

@@ -21,7 +21,11 @@ public static class StationsApi
 
         api.MapGet("/{station}/board", GetStationBoard)
             .WithName("GetStationBoard")
-            .WithSummary("Gets what a station board paints first: its open batch items and the ready orders, read in one snapshot, with the event id to stream from.");
+            .WithSummary("Gets what a station board paints first: its open batch items with their schedules, the ready and late orders, read in one snapshot, with the event id to stream from.");
+
+        api.MapGet("/{station}/late-orders", GetLateOrders)
+            .WithName("GetLateOrders")
+            .WithSummary("Lists the open orders past their due time with something left to cook at the station, earliest due first; stale ones marked.");
 
         return app;
     }
@@ -57,5 +61,17 @@ public static class StationsApi
         return board is null
             ? ApiProblems.NotFound($"No station is called '{station}'. GET /api/stations lists them.")
             : TypedResults.Ok(board);
+    }
+
+    public static async Task<Results<Ok<List<LateOrderView>>, ProblemHttpResult>> GetLateOrders(
+        string station,
+        StationQueries queries, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!KitchenCaller.From(user).MayActOn(station))
+        {
+            return ApiProblems.OtherStation(KitchenCaller.From(user).Station, station);
+        }
+
+        return TypedResults.Ok(await queries.LateOrdersAsync(station, cancellationToken));
     }
 }

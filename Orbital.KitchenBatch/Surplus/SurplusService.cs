@@ -9,7 +9,7 @@ namespace Orbital.KitchenBatch.Surplus;
 /// Discards and expires surplus. Each runs in one transaction that first locks the batch item's row, like a start
 /// or a completion of it, so surplus is never given out and thrown away at once.
 /// </summary>
-public sealed class SurplusService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, TimeProvider time)
+public sealed class SurplusService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, FireSchedule schedule, TimeProvider time)
 {
     /// <summary>Throws surplus away and records it as waste.</summary>
     /// <param name="batchItemId">The batch item whose surplus it is (the surplus's id).</param>
@@ -41,7 +41,7 @@ public sealed class SurplusService(KitchenDbContext db, KitchenTransactions tran
         await db.SaveChangesAsync(cancellationToken);
         var surplus = SurplusView.From(item);
         events.Add(KitchenEventTypes.SurplusUpdated, item.Station, new SurplusUpdatedPayload(surplus, [], quantity, reason));
-        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, schedule.View(item));
         await write.CommitAsync(cancellationToken);
         return new SurplusDiscardResult(surplus, null);
     }
@@ -60,7 +60,7 @@ public sealed class SurplusService(KitchenDbContext db, KitchenTransactions tran
 
         await db.SaveChangesAsync(cancellationToken);
         events.Add(KitchenEventTypes.SurplusUpdated, item.Station, new SurplusUpdatedPayload(SurplusView.From(item), [], expired, SurplusExpiry.Reason(holdingTime)));
-        events.Add(KitchenEventTypes.BatchUpdated, item.Station, BatchItemView.From(item));
+        events.Add(KitchenEventTypes.BatchUpdated, item.Station, schedule.View(item));
         await write.CommitAsync(cancellationToken);
         return expired;
     }

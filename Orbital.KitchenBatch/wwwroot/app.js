@@ -1,21 +1,42 @@
-// Orbital station board: one station's batch items, live from /api/events, with start and complete; the station's
-// surplus (cooked food no order has), with discard; and the orders ready for packing, cancelled ones marked.
+// Orbital station board: one station's batch items, live from /api/events, laid out by when they must be cooked.
+// - Fire now (#batch-items, the main column): a card per batch item with something to start now (its schedule's
+//   fire time within the horizon, or already being cooked), earliest fire time first: the production item, the
+//   brands' menu items it is for (.serves), the fire-now count (.now-quantity), Open / Cooking / Waiting, "late" when
+//   some of it is past its due time, and start and complete.
+// - Coming up (#coming-up): what must be started in the next half hour, one row per batch item and fire time.
+// - All day (#all-day): per production item, what is open and due within the hour, largest first.
+// - Late orders (#late-orders): orders past their due time with open lines here, from the snapshot and a poll every
+//   30 s (events take them off); the stale ones (long past due, not in fire now) dimmed apart.
+// The server sends each batch item's schedule (open quantity by due and fire time); the board sorts it into these
+// sections with the server's clock (the snapshot's timing.serverTime) and does so again every few seconds, so food
+// moves from coming up to fire now as time passes, without any event.
+// Beside them: the station's surplus (cooked food no order has), with discard; the orders ready for packing,
+// cancelled ones marked; and the taps waiting to be sent.
 // Every tap (start, complete, discard) carries an Idempotency-Key and goes through a queue kept in local storage:
 // while the kitchen is unreachable, taps wait (visibly) and are sent in order, with their keys, when it is back, so
 // a retry never cooks or bins anything twice; a tap the kitchen refuses is shown, not dropped.
 // No build step, no framework: the page is served as-is by the kitchen service.
 "use strict";
 
+// What the board assumes until the snapshot says otherwise (its timing object).
+const defaultTiming = { horizonSeconds: 120, comingUpSeconds: 1800, allDaySeconds: 3600, staleAfterSeconds: 1800 };
+
 const board = {
   station: "",
   items: new Map(),          // batch item id -> view
   ready: new Map(),          // order id -> ready order view (with cancelled: true once the order is cancelled)
   surplus: new Map(),        // batch item id -> surplus view (only those with a quantity)
+  lateOrders: new Map(),     // order id -> late order (snapshot and poll; events take orders off)
+  lateGone: new Map(),       // order id -> when an event took it off: a poll asked before then does not bring it back
+  timing: { ...defaultTiming },
+  clockOffset: 0,            // the kitchen's clock minus this screen's, in ms: all timing is on the kitchen's clock
+  nextDueAt: Infinity,       // the next due time in the schedules: late orders are asked for again once it passed
   lastEventId: null,         // the last event applied; a reconnect resumes after it
   source: null,
   retryDelay: 1000,
   retryTimer: null,
   quietTimer: null,
+  latePollTimer: null,
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -25,6 +46,15 @@ const readyList = $("#ready-orders");
 const cardTemplate = $("#card-template");
 const surplusList = $("#surplus-items");
 const surplusTemplate = $("#surplus-template");
+const comingList = $("#coming-up-items");
+const allDayList = $("#all-day-items");
+const lateList = $("#late-orders-current");
+const staleList = $("#late-orders-stale");
+
+// The sections are worked out again this often, so that food moves from coming up to fire now by itself.
+const replanEvery = 3000;
+// The late orders are asked for again this often while the board is shown.
+const latePollEvery = 30000;
 
 // A cancelled order stays on the ready list, struck through, this long (or until the next snapshot), so that the
 // packer sees it and takes it off the pass instead of packing it.
@@ -56,9 +86,11 @@ async function start() {
   $("#pairing-form").addEventListener("submit", onPair);
   $("#unpair").addEventListener("click", unpair);
   $("#taps-refused").addEventListener("click", onDismissRefused);
+  cardList.addEventListener("input", onCardInput);
   window.addEventListener("online", () => sendTaps());
   renderTaps();
   setInterval(renderAges, 1000);
+  setInterval(replan, replanEvery);
   setInterval(forgetOldCancellations, 30000);
   if (!localStorage.getItem(tokenKey)) {
     showPairing();
@@ -90,6 +122,7 @@ async function showBoard() {
 
 function showPairing(message) {
   closeStream();
+  stopLatePoll();
   $("#board").hidden = true;
   $("#unpair").hidden = true;
   stationSelect.closest("label").hidden = true;
@@ -173,10 +206,14 @@ async function selectStation(station) {
   url.searchParams.set("station", station);
   history.replaceState(null, "", url);
   closeStream();
+  stopLatePoll();
   board.items.clear();
   board.surplus.clear();
+  board.lateOrders.clear();
+  board.nextDueAt = Infinity;
   renderCards();
   renderSurplus();
+  renderLateOrders();
   $("#pick").hidden = Boolean(station);
   if (!station) {
     setConnection("offline", "Offline");
@@ -185,21 +222,30 @@ async function selectStation(station) {
   await loadStation();
 }
 
-// The station's batch items, ready orders and surplus, read in one snapshot with the event id they were read at,
-// then the stream from exactly there.
+// The station's batch items, ready orders, surplus and late orders, read in one snapshot with the event id they were
+// read at, then the stream from exactly there. The snapshot's timing also sets the board's clock to the kitchen's.
 async function loadStation() {
   try {
     setConnection("connecting", "Connecting…");
     closeStream();
-    const snapshot = await api("GET", `/api/stations/${encodeURIComponent(board.station)}/board`);
+    const station = board.station;
+    const askedAt = Date.now();
+    const snapshot = await api("GET", `/api/stations/${encodeURIComponent(station)}/board`);
+    if (station !== board.station) {
+      return; // another station was picked meanwhile: its own snapshot paints the board
+    }
+    setTiming(snapshot.timing, (askedAt + Date.now()) / 2);
     board.items = new Map(snapshot.items.map((item) => [item.id, item]));
     board.ready = new Map(snapshot.readyOrders.map((order) => [order.orderId, order]));
     board.surplus = new Map((snapshot.surplus || []).filter((s) => s.quantity > 0).map((s) => [s.id, s]));
+    setLateOrders(snapshot.lateOrders || [], askedAt);
     board.lastEventId = snapshot.lastEventId;
     renderCards();
     renderReady();
     renderSurplus();
+    renderLateOrders();
     openStream();
+    startLatePoll();
   } catch (error) {
     setConnection("offline", "Offline");
     scheduleReconnect();
@@ -251,6 +297,7 @@ function openStream() {
   source.addEventListener("order.ready", (e) => apply(e, (order) => {
     board.ready.set(order.orderId, order);
     renderReady();
+    removeLateOrder(order.orderId);
   }));
   source.addEventListener("surplus.updated", (e) => apply(e, ({ surplus }) => {
     if (surplus.station !== board.station) {
@@ -259,9 +306,16 @@ function openStream() {
     setSurplus(surplus);
     renderSurplus(surplus.id);
   }));
-  source.addEventListener("order.received", (e) => apply(e, (order) => knowStations(order.stations)));
+  source.addEventListener("order.received", (e) => apply(e, (order) => {
+    knowStations(order.stations || []);
+    // An order that arrives already past its due time is late at once, not at the next poll.
+    if ((order.stations || []).includes(board.station) && Date.parse(order.dueAt) < serverNow()) {
+      refreshLateOrders();
+    }
+  }));
   source.addEventListener("order.updated", (e) => apply(e, onOrderUpdated));
   source.addEventListener("order.cancelled", (e) => apply(e, onOrderCancelled));
+  source.addEventListener("order.closed", (e) => apply(e, onOrderClosed));
 }
 
 // A station the picker does not list yet (an order brought it): list the stations again.
@@ -291,12 +345,22 @@ function onOrderUpdated(order) {
 // A cancelled order may already be on the pass: rather than vanish from the list (and be packed anyway), it stays,
 // marked cancelled. Its cooked food is surplus now (surplus.updated says so for its station).
 function onOrderCancelled(order) {
+  removeLateOrder(order.orderId);
   const shown = board.ready.get(order.orderId);
   if (!shown) {
     return;
   }
   board.ready.set(order.orderId, { ...shown, cancelled: true, cancelReason: order.reason, cancelledSeenAt: Date.now() });
   renderReady();
+}
+
+// An order the platform finished (picked up, delivered) or a manager or the expiry closed: nothing is left to cook or
+// pack for it. What it had open leaves the batches with batch.updated events of its own.
+function onOrderClosed(order) {
+  removeLateOrder(order.orderId);
+  if (board.ready.delete(order.orderId)) {
+    renderReady();
+  }
 }
 
 function forgetOldCancellations() {
@@ -368,51 +432,408 @@ function onCardClick(event) {
   queueTap(`/api/batch-items/${id}/${action}`, { quantity }, label);
 }
 
+// A quantity the cook typed is his: the board working its sections out again must not put its own back.
+function onCardInput(event) {
+  const card = event.target.closest(".card");
+  if (card && event.target.classList.contains("quantity")) {
+    card.dataset.touched = "true";
+  }
+}
+
+// --- Timing: the server's schedule sorted into fire now, coming up and all day, on the kitchen's clock. ---
+
+function serverNow() {
+  return Date.now() + board.clockOffset;
+}
+
+// The snapshot's timing: the windows, and the kitchen's clock (read halfway through the request that brought it).
+function setTiming(timing, readAt) {
+  const given = timing || {};
+  board.timing = { ...defaultTiming };
+  for (const name of Object.keys(defaultTiming)) {
+    const value = Number(given[name]);
+    if (given[name] !== undefined && given[name] !== null && Number.isFinite(value) && value >= 0) {
+      board.timing[name] = value;
+    }
+  }
+  const serverTime = Date.parse(given.serverTime);
+  if (!Number.isNaN(serverTime)) {
+    board.clockOffset = serverTime - readAt;
+  }
+  const comingUp = minutesText(board.timing.comingUpSeconds * 1000);
+  const allDay = minutesText(board.timing.allDaySeconds * 1000);
+  $("#coming-up-window").textContent = `next ${comingUp}`;
+  $("#coming-up-empty").textContent = `Nothing to start in the next ${comingUp}.`;
+  $("#all-day-window").textContent = `open + due in ${allDay}`;
+  $("#all-day-empty").textContent = `Nothing open or due in the next ${allDay}.`;
+}
+
+// Where a batch item's open demand stands at `now`: how much to fire now (and since when), what comes up when, how
+// much counts all day, how much is late (due and not cooked) or stale (so long past due it is out of fire now).
+function planOf(item, now) {
+  const timing = board.timing;
+  const horizon = now + timing.horizonSeconds * 1000;
+  const comingUpUntil = now + timing.comingUpSeconds * 1000;
+  const allDayUntil = now + timing.allDaySeconds * 1000;
+  const staleAfter = timing.staleAfterSeconds * 1000;
+  const placedAt = Date.parse(item.oldestOpenPlacedAt);
+  const plan = { fireNow: 0, firstFireAt: Infinity, coming: new Map(), allDay: 0, late: 0, lateSince: Infinity, stale: 0, nextDueAt: Infinity };
+  const schedule = Array.isArray(item.schedule) ? item.schedule : [];
+  let scheduled = 0;
+  for (const entry of schedule) {
+    const quantity = Number(entry.quantity) || 0;
+    if (quantity <= 0) {
+      continue;
+    }
+    scheduled += quantity;
+    const dueAt = Date.parse(entry.dueAt);
+    const due = !Number.isNaN(dueAt);
+    let fireAt = Date.parse(entry.fireAt);
+    if (Number.isNaN(fireAt)) {
+      fireAt = due && Number.isFinite(item.prepSeconds) ? dueAt - item.prepSeconds * 1000 : Number.isNaN(placedAt) ? now : placedAt;
+    }
+    if (due && dueAt + staleAfter <= now) {
+      plan.stale += quantity;
+      continue;
+    }
+    if (!due || dueAt <= allDayUntil) {
+      plan.allDay += quantity;
+    }
+    if (due && dueAt < now) {
+      plan.late += quantity;
+      plan.lateSince = Math.min(plan.lateSince, dueAt);
+    } else if (due) {
+      plan.nextDueAt = Math.min(plan.nextDueAt, dueAt);
+    }
+    if (fireAt <= horizon) {
+      plan.fireNow += quantity;
+      plan.firstFireAt = Math.min(plan.firstFireAt, fireAt);
+    } else if (fireAt <= comingUpUntil) {
+      const coming = plan.coming.get(fireAt) || { fireAt, dueAt: due ? dueAt : NaN, quantity: 0 };
+      coming.quantity += quantity;
+      plan.coming.set(fireAt, coming);
+    }
+  }
+  // Open demand the schedule does not place (a kitchen that sends none): it is cooked now rather than hidden.
+  const unscheduled = item.openQuantity - scheduled;
+  if (unscheduled > 0) {
+    plan.fireNow += unscheduled;
+    plan.allDay += unscheduled;
+    plan.firstFireAt = Math.min(plan.firstFireAt, Number.isNaN(placedAt) ? now : placedAt);
+  }
+  return plan;
+}
+
+// Works every section out again on the kitchen's clock, and asks for the late orders once a due time passed.
+function replan() {
+  if (!board.station) {
+    return;
+  }
+  if (serverNow() >= board.nextDueAt) {
+    board.nextDueAt = Infinity;
+    setTimeout(refreshLateOrders, 1000); // a moment later, so that the kitchen's own clock has passed it too
+  }
+  renderCards();
+  renderLateOrders();
+}
+
+// Fire now: the batch items with something to start now, or on the grill (what is cooking must stay completable,
+// even once it is stale), earliest fire time first. The coming up and all day panels are painted from the same plans.
 function renderCards(changedId, isNew) {
-  const items = [...board.items.values()].sort(
-    (a, b) => (Date.parse(a.oldestOpenPlacedAt) || Infinity) - (Date.parse(b.oldestOpenPlacedAt) || Infinity) || a.id - b.id);
+  const now = serverNow();
+  const items = [...board.items.values()];
+  const plans = new Map(items.map((item) => [item.id, planOf(item, now)]));
+  const shown = items
+    .filter((item) => plans.get(item.id).fireNow > 0 || item.inProgressQuantity > 0)
+    .sort((a, b) => fireOrder(a, plans.get(a.id)) - fireOrder(b, plans.get(b.id))
+      || (Date.parse(a.oldestOpenPlacedAt) || Infinity) - (Date.parse(b.oldestOpenPlacedAt) || Infinity) || a.id - b.id);
   const existing = new Map([...cardList.children].map((li) => [Number(li.dataset.batchItemId), li]));
-  const cards = items.map((item) => {
-    const card = existing.get(item.id) || cardTemplate.content.firstElementChild.cloneNode(true);
-    fillCard(card, item);
-    if (item.id === changedId && !isNew) {
+  const cards = shown.map((item) => {
+    const old = existing.get(item.id);
+    const card = old || cardTemplate.content.firstElementChild.cloneNode(true);
+    fillCard(card, item, plans.get(item.id), now);
+    if (item.id === changedId && !isNew && old) {
       flash(card);
     }
     return card;
   });
-  cardList.replaceChildren(...cards);
-  $("#empty").hidden = !board.station || items.length > 0;
+  syncChildren(cardList, cards);
+  $("#empty").hidden = !board.station || cards.length > 0;
+  const fireNow = shown.reduce((sum, item) => sum + plans.get(item.id).fireNow, 0);
+  $("#open-total").textContent = board.station ? `· ${fireNow}` : "";
   const open = items.reduce((sum, item) => sum + item.openQuantity, 0);
-  $("#open-total").textContent = board.station ? `· ${open}` : "";
   const option = [...stationSelect.options].find((o) => o.value === board.station && o.value);
-  if (option) {
-    option.textContent = open > 0 ? `${board.station} (${open})` : board.station;
+  const label = open > 0 ? `${board.station} (${open})` : board.station;
+  if (option && option.textContent !== label) {
+    option.textContent = label;
   }
+  // A due time that passed and was not acted on yet stays, for replan to see.
+  if (!(board.nextDueAt <= now)) {
+    board.nextDueAt = Math.min(Infinity, ...[...plans.values()].map((plan) => plan.nextDueAt));
+  }
+  renderComingUp(items, plans, now);
+  renderAllDay(items, plans);
   renderAges();
 }
 
-function fillCard(card, item) {
+function fireOrder(item, plan) {
+  if (Number.isFinite(plan.firstFireAt)) {
+    return plan.firstFireAt;
+  }
+  // Only cooking (nothing to fire any more): by the earliest fire time it has at all.
+  const fireTimes = (item.schedule || []).map((entry) => Date.parse(entry.fireAt)).filter((t) => !Number.isNaN(t));
+  return fireTimes.length > 0 ? Math.min(...fireTimes) : Infinity;
+}
+
+function fillCard(card, item, plan, now) {
   card.dataset.batchItemId = item.id;
   card.querySelector(".item-name").textContent = item.itemName;
+  fillServes(card.querySelector(".serves"), item.serves);
   fillModifiers(card.querySelector(".modifiers"), item.modifiers);
-  card.querySelector(".open-quantity").textContent = item.openQuantity;
-  card.querySelector(".in-progress-quantity").textContent = item.inProgressQuantity;
-  card.querySelector(".waiting-quantity").textContent = item.waitingQuantity;
+  setText(card.querySelector(".now-quantity"), plan.fireNow);
+  setText(card.querySelector(".open-quantity"), item.openQuantity);
+  setText(card.querySelector(".in-progress-quantity"), item.inProgressQuantity);
+  setText(card.querySelector(".waiting-quantity"), item.waitingQuantity);
   card.dataset.placedAt = item.oldestOpenPlacedAt || "";
+  card.dataset.fireNow = plan.fireNow;
+  const late = plan.late > 0;
+  card.classList.toggle("late", late);
+  const lateBy = card.querySelector(".late-by");
+  lateBy.hidden = !late;
+  setText(lateBy, late ? `Late ${minutesText(now - plan.lateSince)}` : "");
+  lateBy.title = late ? `${plan.late} due since ${clockTime(plan.lateSince)}` : "";
   const input = card.querySelector(".quantity");
   input.max = item.openQuantity;
-  if (!card.dataset.touched || Number(input.value) > item.openQuantity) {
-    input.value = item.waitingQuantity > 0 ? item.waitingQuantity : item.openQuantity;
+  // What to fire, less what is already on the grill; a number the cook chose (typed, stepped) stays.
+  const wanted = clamp(plan.fireNow - item.inProgressQuantity, 1, Math.max(1, item.openQuantity));
+  const typing = document.activeElement === input;
+  if ((!card.dataset.touched && !typing) || Number(input.value) > item.openQuantity) {
+    if (input.value !== String(wanted)) {
+      input.value = wanted;
+    }
   }
   updateButtons(card, item);
 }
 
+// Whose menu items this production item is for: "Smash Co · Double Smash ×2".
+function fillServes(list, serves) {
+  const entries = Array.isArray(serves) ? serves.filter((s) => s && s.quantity > 0) : [];
+  const signature = JSON.stringify(entries.map((s) => [s.brand, s.item, s.quantity]));
+  if (list.dataset.signature === signature) {
+    return;
+  }
+  list.dataset.signature = signature;
+  list.replaceChildren(...entries.map((s) => {
+    const li = document.createElement("li");
+    li.dataset.brand = s.brand || "";
+    li.append(span("serves-brand", s.brand || ""), " · ", span("serves-item", s.item || ""), " ", span("serves-quantity", `×${s.quantity}`));
+    return li;
+  }));
+}
+
 function fillModifiers(list, modifiers) {
-  list.replaceChildren(...modifiers.map((m) => {
+  list.replaceChildren(...(modifiers || []).map((m) => {
     const li = document.createElement("li");
     li.textContent = m;
     return li;
   }));
+}
+
+// Coming up: what must be started within the coming-up window, one row per batch item and fire time, earliest first.
+function renderComingUp(items, plans, now) {
+  const rows = [];
+  for (const item of items) {
+    for (const coming of plans.get(item.id).coming.values()) {
+      rows.push({ item, ...coming });
+    }
+  }
+  rows.sort((a, b) => a.fireAt - b.fireAt || a.item.itemName.localeCompare(b.item.itemName) || a.item.id - b.item.id);
+  const total = rows.reduce((sum, row) => sum + row.quantity, 0);
+  $("#coming-up-total").textContent = total > 0 ? `· ${total}` : "";
+  $("#coming-up-empty").hidden = !board.station || rows.length > 0;
+  const view = rows.map((row) => ({
+    id: row.item.id,
+    fireAt: row.fireAt,
+    time: clockTime(row.fireAt),
+    quantity: row.quantity,
+    name: row.item.itemName,
+    modifiers: row.item.modifiers || [],
+    due: Number.isNaN(row.dueAt) ? "" : `due ${clockTime(row.dueAt)}`,
+    in: `in ${minutesText(Math.max(0, row.fireAt - now), true)}`,
+  }));
+  paintList(comingList, view, (row) => {
+    const li = document.createElement("li");
+    li.className = "coming-item";
+    li.dataset.batchItemId = row.id;
+    li.dataset.fireAt = new Date(row.fireAt).toISOString();
+    const line = span("coming-line", "");
+    line.append(span("coming-time", row.time), " · ", span("coming-quantity", String(row.quantity)), " ", span("coming-name", row.name));
+    if (row.modifiers.length > 0) {
+      line.append(" ", span("coming-modifiers", `(${row.modifiers.join(", ")})`));
+    }
+    li.append(line, " ", span("coming-in", row.in), " ", span("coming-due", row.due));
+    return li;
+  });
+}
+
+// All day: per production item (modifiers together), what is open and due within the all-day window, largest first.
+function renderAllDay(items, plans) {
+  const totals = new Map();
+  for (const item of items) {
+    const quantity = plans.get(item.id).allDay;
+    if (quantity > 0) {
+      totals.set(item.itemName, (totals.get(item.itemName) || 0) + quantity);
+    }
+  }
+  const rows = [...totals].map(([name, quantity]) => ({ name, quantity }))
+    .sort((a, b) => b.quantity - a.quantity || a.name.localeCompare(b.name));
+  $("#all-day-empty").hidden = !board.station || rows.length > 0;
+  paintList(allDayList, rows, (row) => {
+    const li = document.createElement("li");
+    li.className = "all-day-item";
+    li.dataset.itemName = row.name;
+    li.append(span("all-day-quantity", String(row.quantity)), " ", span("all-day-name", row.name));
+    return li;
+  });
+}
+
+// --- Late orders: past their due time with open lines at this station; the snapshot and a poll say which. ---
+
+function setLateOrders(orders, askedAt) {
+  const now = Date.now();
+  for (const [orderId, goneAt] of board.lateGone) {
+    if (now - goneAt > 5 * latePollEvery) {
+      board.lateGone.delete(orderId);
+    }
+  }
+  // An order an event took off after this list was asked for is done: the list is older than the event.
+  board.lateOrders = new Map(orders
+    .filter((order) => !(board.lateGone.get(order.orderId) >= askedAt))
+    .map((order) => [order.orderId, order]));
+}
+
+function removeLateOrder(orderId) {
+  board.lateGone.set(orderId, Date.now());
+  if (board.lateOrders.delete(orderId)) {
+    renderLateOrders();
+  }
+}
+
+function startLatePoll() {
+  stopLatePoll();
+  board.latePollTimer = setInterval(refreshLateOrders, latePollEvery);
+}
+
+function stopLatePoll() {
+  clearInterval(board.latePollTimer);
+  board.latePollTimer = null;
+}
+
+async function refreshLateOrders() {
+  const station = board.station;
+  if (!station || $("#board").hidden || !localStorage.getItem(tokenKey)) {
+    return;
+  }
+  const askedAt = Date.now();
+  try {
+    const orders = await api("GET", `/api/stations/${encodeURIComponent(station)}/late-orders`);
+    if (station !== board.station || !Array.isArray(orders)) {
+      return;
+    }
+    setLateOrders(orders, askedAt);
+    renderLateOrders();
+  } catch {
+    // Unreachable for now: the connection indicator says so, and the next poll asks again.
+  }
+}
+
+function renderLateOrders() {
+  const now = serverNow();
+  const staleAfter = board.timing.staleAfterSeconds * 1000;
+  const orders = [...board.lateOrders.values()].map((order) => {
+    const dueAt = Date.parse(order.dueAt);
+    const known = !Number.isNaN(dueAt);
+    return {
+      orderId: String(order.orderId),
+      brand: order.brand || "",
+      dueAt: known ? new Date(dueAt).toISOString() : "",
+      sortAt: known ? dueAt : Infinity,
+      stale: order.stale === true || (known && dueAt + staleAfter <= now),
+      due: known ? `due ${clockTime(dueAt)} · ${minutesText(Math.max(0, now - dueAt))} late` : "late",
+      open: Number(order.openQuantity) > 0 ? `${order.openQuantity} open` : "",
+      placed: Number.isNaN(Date.parse(order.placedAt)) ? "" : `placed ${clockTime(Date.parse(order.placedAt))}`,
+    };
+  }).sort((a, b) => a.sortAt - b.sortAt || a.orderId.localeCompare(b.orderId));
+  const current = orders.filter((order) => !order.stale);
+  const stale = orders.filter((order) => order.stale);
+  const build = (order) => {
+    const li = document.createElement("li");
+    li.className = order.stale ? "late-order stale" : "late-order";
+    li.dataset.orderId = order.orderId;
+    li.dataset.dueAt = order.dueAt;
+    li.title = order.placed;
+    li.append(span("order-id", order.orderId), " ", span("brand-name", order.brand), " ", span("late-open", order.open), " ", span("late-due", order.due));
+    return li;
+  };
+  paintList(lateList, current, build);
+  paintList(staleList, stale, build);
+  const panel = $("#late-orders");
+  panel.dataset.count = String(current.length);
+  $("#late-count").textContent = current.length > 0 ? `· ${current.length}` : "";
+  $("#late-orders-empty").hidden = !board.station || current.length > 0;
+  $("#late-orders-stale-group").hidden = stale.length === 0;
+  $("#stale-count").textContent = stale.length > 0 ? `· ${stale.length}` : "";
+}
+
+// Rebuilds a list only when what it shows changed (the sections are worked out again every few seconds).
+function paintList(list, rows, build) {
+  const signature = JSON.stringify(rows);
+  if (list.dataset.signature === signature) {
+    return;
+  }
+  list.dataset.signature = signature;
+  list.replaceChildren(...rows.map(build));
+}
+
+// Puts the nodes in the list in this order, moving only what moved, so that a card being used keeps its focus.
+function syncChildren(list, nodes) {
+  nodes.forEach((node, index) => {
+    if (list.children[index] !== node) {
+      list.insertBefore(node, list.children[index] || null);
+    }
+  });
+  while (list.children.length > nodes.length) {
+    list.lastElementChild.remove();
+  }
+}
+
+function span(className, text) {
+  const element = document.createElement("span");
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
+function setText(element, text) {
+  const value = String(text);
+  if (element.textContent !== value) {
+    element.textContent = value;
+  }
+}
+
+// A local wall-clock time, 24-hour: "12:32".
+function clockTime(ms) {
+  const date = new Date(ms);
+  return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
+}
+
+// "23 min", "1 h 5 min", "<1 min": whole minutes gone by, or (nearest) to go until something.
+function minutesText(ms, nearest) {
+  const minutes = nearest ? Math.round(ms / 60000) : Math.floor(ms / 60000);
+  if (minutes < 1) {
+    return "<1 min";
+  }
+  return minutes >= 60 ? `${Math.floor(minutes / 60)} h${minutes % 60 > 0 ? ` ${minutes % 60} min` : ""}` : `${minutes} min`;
 }
 
 // Restarts the highlight animation, so that a change a cook did not make himself catches the eye.
@@ -431,15 +852,15 @@ function updateButtons(card, item) {
 }
 
 function renderAges() {
-  const now = Date.now();
+  const now = serverNow();
   for (const card of cardList.children) {
     const placed = Date.parse(card.dataset.placedAt);
     const age = Number.isNaN(placed) ? 0 : Math.max(0, now - placed);
-    card.querySelector(".age").textContent = Number.isNaN(placed) ? "" : duration(age);
+    setText(card.querySelector(".age"), Number.isNaN(placed) ? "" : duration(age));
     card.dataset.age = age > 20 * 60000 ? "late" : age > 10 * 60000 ? "warn" : "ok";
   }
   for (const li of readyList.children) {
-    li.querySelector(".ready-age").textContent = duration(now - Date.parse(li.dataset.readyAt));
+    li.querySelector(".ready-age").textContent = duration(Math.max(0, now - Date.parse(li.dataset.readyAt)));
   }
   for (const li of surplusList.children) {
     const since = Date.parse(li.dataset.since);
@@ -484,7 +905,7 @@ function renderSurplus(changedId) {
   const entries = [...board.surplus.values()].sort(
     (a, b) => (Date.parse(a.since) || Infinity) - (Date.parse(b.since) || Infinity) || a.id - b.id);
   const existing = new Map([...surplusList.children].map((li) => [Number(li.dataset.surplusId), li]));
-  surplusList.replaceChildren(...entries.map((surplus) => {
+  syncChildren(surplusList, entries.map((surplus) => {
     const li = existing.get(surplus.id);
     const entry = li || surplusTemplate.content.firstElementChild.cloneNode(true);
     const changed = li && Number(li.dataset.quantity) !== surplus.quantity;

@@ -20,12 +20,13 @@ public sealed class OrderRelay(KitchenOrderForwarder forwarder, RejectedOrderSto
     /// <param name="document">The platform's order document.</param>
     /// <param name="observedAt">When the change was seen; the placed-at time of last resort.</param>
     /// <param name="revision">The change's position in the platform's history: the kitchen applies each order's changes in its order, once.</param>
-    public static PreparedChange Prepare(BsonDocument document, DateTime observedAt, ulong revision)
+    /// <param name="fields">Which fields say when it is due and that it is finished; the defaults when null.</param>
+    public static PreparedChange Prepare(BsonDocument document, DateTime observedAt, ulong revision, OrderDocumentFields? fields = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         var sourceId = document.GetValue("_id", BsonNull.Value);
         var key = DocumentSourceId.Of(sourceId);
-        var mapping = Map(document, observedAt);
+        var mapping = Map(document, observedAt, fields);
         if (!mapping.IsValid)
         {
             return new PreparedChange(sourceId, key, mapping.OrderId, null, mapping.Reasons);
@@ -105,11 +106,11 @@ public sealed class OrderRelay(KitchenOrderForwarder forwarder, RejectedOrderSto
     /// The mapper handles every shape it knows of; this guards against the ones nobody thought of (a value the
     /// BSON library cannot convert, say), which must become a rejection, not an endless retry of one change.
     /// </summary>
-    private static OrderMapping Map(BsonDocument document, DateTime observedAt)
+    private static OrderMapping Map(BsonDocument document, DateTime observedAt, OrderDocumentFields? fields)
     {
         try
         {
-            return OrderDocumentMapper.Map(document, observedAt);
+            return OrderDocumentMapper.Map(document, observedAt, fields);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

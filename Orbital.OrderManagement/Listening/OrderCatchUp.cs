@@ -30,6 +30,7 @@ namespace Orbital.OrderManagement.Listening;
 public sealed class OrderCatchUp(
     IMongoDatabase database,
     IOptions<OrderListenerOptions> options,
+    IOptions<OrderDocumentFields> documentFields,
     KitchenOrderForwarder kitchen,
     OrderListenerStatus status,
     TimeProvider time)
@@ -173,7 +174,7 @@ public sealed class OrderCatchUp(
     private PreparedChange Prepare(BsonDocument document, ulong revision)
     {
         var pickedUp = DateTimeOffset.UtcNow;
-        var change = OrderRelay.Prepare(document, time.GetUtcNow().UtcDateTime, revision);
+        var change = OrderRelay.Prepare(document, time.GetUtcNow().UtcDateTime, revision, documentFields.Value);
         change.Trace = OrderTracing.StartChange(change, "catch-up", pickedUp, changedAt: null);
         return change;
     }

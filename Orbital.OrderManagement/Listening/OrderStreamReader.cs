@@ -25,6 +25,7 @@ public sealed partial class OrderStreamReader(
     IMongoDatabase database,
     IOptions<OrderListenerOptions> options,
     IOptions<RelayOptions> relayOptions,
+    IOptions<OrderDocumentFields> documentFields,
     CheckpointStore checkpoints,
     OrderRelay relay,
     KitchenOrderForwarder kitchen,
@@ -346,13 +347,13 @@ public sealed partial class OrderStreamReader(
                 // Deleted since (updateLookup found nothing): its delete event comes next on this stream.
                 LogUpdateOfDeleted(logger, change.DocumentKey?.GetValue("_id", BsonNull.Value).ToString() ?? "?");
                 return null;
-            case ChangeStreamOperationType.Update when !OrderDocumentMapper.TouchesKitchenFields(UpdatedPaths(change.UpdateDescription)):
+            case ChangeStreamOperationType.Update when !OrderDocumentMapper.TouchesKitchenFields(UpdatedPaths(change.UpdateDescription), documentFields.Value):
                 // A courier's position or a payment status: nothing the kitchen cooks by.
                 return null;
             default:
                 // An update's document is the order as it is now (updateLookup), which may already include later
                 // changes; each of those comes with its own, newer revision, so the kitchen ends at the latest state.
-                return OrderRelay.Prepare(change.FullDocument, changedAt, revision);
+                return OrderRelay.Prepare(change.FullDocument, changedAt, revision, documentFields.Value);
         }
     }
 

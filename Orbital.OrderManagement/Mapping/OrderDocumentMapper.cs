@@ -23,13 +23,22 @@ public static class OrderDocumentMapper
     /// changes nothing in the kitchen and is not sent; one that touches any of them is, even when it only mends a
     /// document that was rejected before (a placed-at time corrected), because the mended document is a new order.
     /// </summary>
-    public static IReadOnlyList<string> KitchenFields { get; } = ["OtterOrderId", "BrandName", "StationOrders", "Status", .. s_placedAtFields];
+    public static IReadOnlyList<string> KitchenFields { get; } = KitchenFieldsOf(OrderDocumentFields.Default);
+
+    /// <summary>Every field the mapper reads with <paramref name="fields"/>.</summary>
+    public static IReadOnlyList<string> KitchenFieldsOf(OrderDocumentFields fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return ["OtterOrderId", "BrandName", "StationOrders", "Status", .. s_placedAtFields, .. fields.DueAtFields];
+    }
 
     /// <param name="document">The platform's document.</param>
     /// <param name="observedAt">When the change was seen; the placed-at time of last resort.</param>
-    public static OrderMapping Map(BsonDocument document, DateTime observedAt)
+    /// <param name="fields">Which fields say when it is due and that it is finished; <see cref="OrderDocumentFields.Default"/> when null.</param>
+    public static OrderMapping Map(BsonDocument document, DateTime observedAt, OrderDocumentFields? fields = null)
     {
         ArgumentNullException.ThrowIfNull(document);
+        fields ??= OrderDocumentFields.Default;
         var reasons = new List<string>();
 
         if (IsCancelled(document))
@@ -46,7 +55,12 @@ public static class OrderDocumentMapper
             Brand = Text(document, "BrandName", "BrandName", reasons, required: true) ?? string.Empty,
             PlacedAt = Timestamp.FromDateTime(PlacedAt(document, observedAt, reasons)),
             SourceId = DocumentSourceId.Of(document.GetValue("_id", BsonNull.Value)),
+            FinishedStatus = FinishedStatus(document, fields) ?? string.Empty,
         };
+        if (DueAt(document, fields, reasons) is { } dueAt)
+        {
+            request.DueAt = Timestamp.FromDateTime(dueAt);
+        }
 
         if (!document.TryGetValue("StationOrders", out var stations) || stations.IsBsonNull)
         {
@@ -86,13 +100,25 @@ public static class OrderDocumentMapper
             && (status.Trim().Equals("Cancelled", StringComparison.OrdinalIgnoreCase) || status.Trim().Equals("Canceled", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The platform's status when it is one of <see cref="OrderDocumentFields.FinishedStatuses"/>; null otherwise.</summary>
+    public static string? FinishedStatus(BsonDocument document, OrderDocumentFields fields)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(fields);
+        return document.GetValue("Status", BsonNull.Value) is BsonString { Value: var status }
+            && fields.FinishedStatuses.Any(f => status.Trim().Equals(f, StringComparison.OrdinalIgnoreCase))
+                ? status.Trim()
+                : null;
+    }
+
     /// <summary>Whether an update changed a field the kitchen cooks by, judged from the paths it set, removed or truncated.</summary>
-    public static bool TouchesKitchenFields(IReadOnlyCollection<string> paths)
+    public static bool TouchesKitchenFields(IReadOnlyCollection<string> paths, OrderDocumentFields? fields = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        var kitchenFields = fields is null ? KitchenFields : KitchenFieldsOf(fields);
 
         // Nothing said is assumed to matter: sending an unchanged order costs one call, missing a change costs a meal.
-        return paths.Count == 0 || paths.Any(path => KitchenFields.Any(field => path == field || path.StartsWith(field + ".", StringComparison.Ordinal)));
+        return paths.Count == 0 || paths.Any(path => kitchenFields.Any(field => path == field || path.StartsWith(field + ".", StringComparison.Ordinal)));
     }
 
     private static StationOrder? MapStation(BsonValue value, int index, OrderLineIds lineIds, List<string> reasons)
@@ -211,6 +237,34 @@ public static class OrderDocumentMapper
         }
 
         return (int)number.Value;
+    }
+
+    /// <summary>The due time from the first of the due-time fields present; null without one (the kitchen then uses its lead time).</summary>
+    private static DateTime? DueAt(BsonDocument document, OrderDocumentFields fields, List<string> reasons)
+    {
+        foreach (var field in fields.DueAtFields)
+        {
+            if (!document.TryGetValue(field, out var value) || value.IsBsonNull)
+            {
+                continue;
+            }
+
+            switch (value)
+            {
+                case BsonDateTime { IsValidDateTime: false } date:
+                    reasons.Add($"{field} is out of range: {date.MillisecondsSinceEpoch} ms after 1970 is not a date between the years 1 and 9999");
+                    return null;
+                case BsonDateTime date:
+                    return date.ToUniversalTime();
+                case BsonString text when DateTimeOffset.TryParse(text.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed):
+                    return parsed.UtcDateTime;
+                default:
+                    reasons.Add($"{field} must be a date, was {value.BsonType}");
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     private static DateTime PlacedAt(BsonDocument document, DateTime observedAt, List<string> reasons)

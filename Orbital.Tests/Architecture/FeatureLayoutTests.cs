@@ -34,7 +34,7 @@ public sealed partial class FeatureLayoutTests
             .Select(Path.GetFileName)
             .ToHashSet();
 
-        foreach (var feature in new[] { "Intake", "Batches", "Orders", "Surplus", "Stations", "Screens", "Devices", "Infrastructure" })
+        foreach (var feature in new[] { "Intake", "Batches", "Orders", "Surplus", "Stations", "Screens", "Devices", "Production", "Schedule", "Infrastructure" })
         {
             Assert.Contains(feature, folders);
         }

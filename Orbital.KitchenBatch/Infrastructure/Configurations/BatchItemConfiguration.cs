@@ -29,6 +29,17 @@ internal sealed class BatchItemConfiguration : IEntityTypeConfiguration<BatchIte
             .HasDefaultValueSql("'[]'::jsonb")
             .HasConversion(SurplusLotsJson.Converter, SurplusLotsJson.Comparer);
 
+        // The open demand by due time and by brand: computed from the lines by every write that changes them.
+        builder.Property(b => b.Schedule)
+            .HasColumnType("jsonb")
+            .HasDefaultValueSql("'[]'::jsonb")
+            .HasConversion(JsonColumn<ScheduledDemand>.Converter, JsonColumn<ScheduledDemand>.Comparer);
+        builder.Property(b => b.Serves)
+            .HasColumnType("jsonb")
+            .HasDefaultValueSql("'[]'::jsonb")
+            .HasConversion(JsonColumn<ServedItem>.Converter, JsonColumn<ServedItem>.Comparer);
+        builder.Property(b => b.PrepSeconds).HasDefaultValue(480);
+
         builder.HasIndex(b => new { b.Station, b.ItemName, b.ModifiersKey }).IsUnique();
         builder.HasIndex(b => new { b.Station, b.OldestOpenPlacedAt })
             .HasFilter("open_quantity > 0")

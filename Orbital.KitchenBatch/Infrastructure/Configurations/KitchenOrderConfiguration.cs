@@ -15,12 +15,15 @@ internal sealed class KitchenOrderConfiguration : IEntityTypeConfiguration<Kitch
         builder.Property(o => o.SourceId).HasMaxLength(OrderLimits.MaxIdLength);
         builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(o => o.CancelReason).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(o => o.CloseReason).HasMaxLength(OrderLimits.MaxNameLength);
 
         // The idempotency of intake rests on this constraint, not on a check-then-insert.
         builder.HasIndex(o => o.OrderId).IsUnique();
         // A deleted document names its order only by its source id.
         builder.HasIndex(o => o.SourceId);
         builder.HasIndex(o => o.ReadyAt).HasFilter("status = 'Ready'").HasDatabaseName("ix_orders_ready_at");
+        // Late and stale orders are the open ones past their due time.
+        builder.HasIndex(o => o.DueAt).HasFilter("status = 'Open'").HasDatabaseName("ix_orders_open_by_due_at");
 
         builder.HasMany(o => o.Lines).WithOne(l => l.Order).HasForeignKey(l => l.KitchenOrderId);
     }

@@ -17,13 +17,16 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         builder.Property(l => l.LineId).HasMaxLength(OrderLimits.MaxIdLength);
         builder.Property(l => l.Station).HasMaxLength(OrderLimits.MaxNameLength);
         builder.Property(l => l.ItemName).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(l => l.MenuStation).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(l => l.ProductionItem).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(l => l.Multiplier).HasDefaultValue(1);
         builder.Property(l => l.Note).HasMaxLength(OrderLimits.MaxNoteLength);
 
         builder.Ignore(l => l.OpenQuantity);
         builder.HasIndex(l => new { l.KitchenOrderId, l.LineId }).IsUnique();
 
-        // Completions take the oldest open lines of one batch item first.
-        builder.HasIndex(l => new { l.BatchItemId, l.PlacedAt, l.KitchenOrderId })
+        // Completions take the open lines of one batch item earliest due first.
+        builder.HasIndex(l => new { l.BatchItemId, l.DueAt, l.PlacedAt, l.KitchenOrderId })
             .HasFilter("completed_quantity < quantity")
             .HasDatabaseName("ix_order_lines_open_by_batch_item");
         builder.HasOne(l => l.BatchItem).WithMany().HasForeignKey(l => l.BatchItemId).OnDelete(DeleteBehavior.Restrict);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Orbital.KitchenBatch.Infrastructure;
 
 #nullable disable
 
@@ -20,50 +21,6 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
-
-            modelBuilder.Entity("Orbital.KitchenBatch.Model.IdempotencyRecord", b =>
-                {
-                    b.Property<string>("Subject")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("subject");
-
-                    b.Property<string>("Key")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("key");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Fingerprint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("fingerprint");
-
-                    b.Property<string>("Location")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("location");
-
-                    b.Property<byte[]>("Response")
-                        .HasColumnType("bytea")
-                        .HasColumnName("response");
-
-                    b.Property<int>("StatusCode")
-                        .HasColumnType("integer")
-                        .HasColumnName("status_code");
-
-                    b.HasKey("Subject", "Key")
-                        .HasName("pk_idempotency_keys");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_idempotency_keys_created_at");
-
-                    b.ToTable("idempotency_keys", (string)null);
-                });
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.BatchItem", b =>
                 {
@@ -102,6 +59,26 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     b.Property<int>("OpenQuantity")
                         .HasColumnType("integer")
                         .HasColumnName("open_quantity");
+
+                    b.Property<int>("PrepSeconds")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(480)
+                        .HasColumnName("prep_seconds");
+
+                    b.Property<string>("Schedule")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("schedule")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<string>("Serves")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("serves")
+                        .HasDefaultValueSql("'[]'::jsonb");
 
                     b.Property<string>("Station")
                         .IsRequired()
@@ -188,6 +165,66 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("Subject")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("location");
+
+                    b.Property<byte[]>("Response")
+                        .HasColumnType("bytea")
+                        .HasColumnName("response");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Subject", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_created_at");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.KitchenClock", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AnnouncedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("announced_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kitchen_clock");
+
+                    b.ToTable("kitchen_clock", (string)null);
+                });
+
             modelBuilder.Entity("Orbital.KitchenBatch.Model.KitchenEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -252,6 +289,23 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("cancelled_at");
 
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("close_reason");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<int>("ClosedOpenQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("closed_open_quantity");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -288,6 +342,10 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_orders");
 
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_orders_open_by_due_at")
+                        .HasFilter("status = 'Open'");
+
                     b.HasIndex("OrderId")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_id");
@@ -300,6 +358,44 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasDatabaseName("ix_orders_source_id");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.MenuMapping", b =>
+                {
+                    b.Property<string>("Brand")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("brand");
+
+                    b.Property<string>("Item")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("item");
+
+                    b.Property<int>("Multiplier")
+                        .HasColumnType("integer")
+                        .HasColumnName("multiplier");
+
+                    b.Property<string>("ProductionItem")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("production_item");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Brand", "Item")
+                        .HasName("pk_menu_mappings");
+
+                    b.HasIndex("ProductionItem")
+                        .HasDatabaseName("ix_menu_mappings_production_item");
+
+                    b.ToTable("menu_mappings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_menu_mappings_multiplier", "multiplier BETWEEN 1 AND 100");
+                        });
                 });
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.OrderLine", b =>
@@ -319,6 +415,10 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("completed_quantity");
 
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
                     b.Property<string>("ItemName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -335,10 +435,26 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("line_id");
 
+                    b.Property<int>("MenuQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("menu_quantity");
+
+                    b.Property<string>("MenuStation")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("menu_station");
+
                     b.PrimitiveCollection<string[]>("Modifiers")
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("modifiers");
+
+                    b.Property<int>("Multiplier")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("multiplier");
 
                     b.Property<string>("Note")
                         .HasMaxLength(500)
@@ -348,6 +464,12 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     b.Property<DateTimeOffset>("PlacedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("placed_at");
+
+                    b.Property<string>("ProductionItem")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("production_item");
 
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
@@ -366,7 +488,7 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_order_lines_kitchen_order_id_line_id");
 
-                    b.HasIndex("BatchItemId", "PlacedAt", "KitchenOrderId")
+                    b.HasIndex("BatchItemId", "DueAt", "PlacedAt", "KitchenOrderId")
                         .HasDatabaseName("ix_order_lines_open_by_batch_item")
                         .HasFilter("completed_quantity < quantity");
 
@@ -419,6 +541,33 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasDatabaseName("ix_pairing_codes_code_hash");
 
                     b.ToTable("pairing_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.ProductionItem", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<TimeSpan?>("PrepTime")
+                        .HasColumnType("interval")
+                        .HasColumnName("prep_time");
+
+                    b.Property<string>("Station")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_production_items");
+
+                    b.ToTable("production_items", (string)null);
                 });
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.WasteRecord", b =>

@@ -243,7 +243,7 @@ public sealed class BatchAllocatorTests
         Assert.Equal((0, (DateTimeOffset?)null), (item.SurplusQuantity, item.SurplusSince));
     }
 
-    private static List<OrderLine> Fifo(params OrderLine[] lines) => [.. BatchAllocator.OldestFirst(lines)];
+    private static List<OrderLine> Fifo(params OrderLine[] lines) => [.. BatchAllocator.DueFirst(lines)];
 
     private static BatchItem Item(int open, string name = "Burger", string[]? modifiers = null) => new()
     {

@@ -1,0 +1,26 @@
+using Orbital.KitchenBatch.Model;
+
+namespace Orbital.KitchenBatch.Production;
+
+/// <summary>A production item: where it cooks, how long it takes, and which brands' menu items map to it.</summary>
+/// <param name="Name">Its name ("Smash patty").</param>
+/// <param name="Station">The station that cooks it.</param>
+/// <param name="PrepSeconds">How long it takes, in seconds: its own, else the station's default.</param>
+/// <param name="PrepTimeSource"><c>item</c> (its own), <c>station</c> (the station's default) or <c>default</c> (the kitchen's).</param>
+/// <param name="Described">Whether it is in the catalog (false: a menu item nothing maps, seen in open demand).</param>
+/// <param name="MappedFrom">The brands' menu items that map to it.</param>
+/// <param name="OpenQuantity">What is open of it now, over its batch items.</param>
+public sealed record ProductionItemView(string Name, string Station, int PrepSeconds, string PrepTimeSource, bool Described, IReadOnlyList<MenuMappingView> MappedFrom, int OpenQuantity);
+
+/// <summary>A brand's menu item as the kitchen cooks it: <paramref name="Multiplier"/> × <paramref name="ProductionItem"/>.</summary>
+public sealed record MenuMappingView(string Brand, string Item, string ProductionItem, int Multiplier, DateTimeOffset UpdatedAt)
+{
+    public static MenuMappingView From(MenuMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        return new(mapping.Brand, mapping.Item, mapping.ProductionItem, mapping.Multiplier, mapping.UpdatedAt);
+    }
+}
+
+/// <summary>What a catalog change did: the item or mapping as it is now, and how many open lines moved to another batch item.</summary>
+public sealed record CatalogChangeView<T>(T Value, int MovedLines);
