@@ -29,7 +29,8 @@ var kitchen = builder.AddProject<Projects.Orbital_KitchenBatch>("kitchen-batch")
     .WithEnvironment("Kitchen__Auth__IntakeKey", intakeKey)
     .WithEnvironment("Health__DetailsKey", healthKey)
     .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
-    .WithHttpHealthCheck("/health", endpointName: "http");
+    .WithHttpHealthCheck("/health", endpointName: "http")
+    .WithSampleMenu();
 
 // The order service does not wait for the kitchen: it holds each order and retries until the kitchen answers.
 builder.AddProject<Projects.Orbital_OrderManagement>("order-management")

@@ -4,20 +4,13 @@ namespace Orbital.AppHost.Simulation;
 
 /// <summary>
 /// Orders as the ordering platform stores them: besides what the kitchen needs, the customer, delivery, payment,
-/// prices, modifier groups, status history and platform metadata, for several brands and the kitchen's four
-/// stations. Seeded, so a benchmark measures the same orders every run; the AppHost's simulator writes them too.
+/// prices, modifier groups, status history and platform metadata, for the brands of <see cref="SimulatedMenu"/> (whose
+/// items share production items) and the kitchen's four stations, most for now and some scheduled hours ahead. Seeded, so a benchmark measures the same orders every run; the AppHost's simulator writes them too.
 /// </summary>
 public sealed class PlatformOrderGenerator(int seed)
 {
-    private static readonly string[] s_brands = ["Smash Club", "Bowl & Co", "Wing Theory", "Green Fork", "Pizza Orbit", "Taco Lab"];
+    private static readonly string[] s_brands = [.. SimulatedMenu.Brands.Keys];
     private static readonly string[] s_sources = ["UBER_EATS", "DOORDASH", "DELIVEROO", "JUST_EAT", "DIRECT"];
-    private static readonly (string Station, string[] Items)[] s_menu =
-    [
-        ("Grill Station", ["Classic Burger", "Smash Burger", "Chicken Burger", "Veggie Burger", "Hot Dog"]),
-        ("Fry Station", ["Fries", "Sweet Potato Fries", "Onion Rings", "Chicken Wings", "Mozzarella Sticks"]),
-        ("Bowl Station", ["Poke Bowl", "Burrito Bowl", "Caesar Salad", "Grain Bowl"]),
-        ("Pizza Station", ["Margherita", "Pepperoni", "Four Cheese", "Veggie Supreme"]),
-    ];
 
     private static readonly (string Group, string[] Options)[] s_modifiers =
     [
@@ -35,9 +28,14 @@ public sealed class PlatformOrderGenerator(int seed)
     {
         var id = ObjectId.GenerateNewId();
         var created = DateTime.UtcNow.AddSeconds(-_random.Next(0, 120));
+
+        // Most orders are for now (picked up in 12 to 20 minutes); one in five is scheduled an hour or two ahead.
+        var pickup = _random.Next(5) == 0 ? created.AddMinutes(_random.Next(60, 121)) : created.AddMinutes(_random.Next(12, 21));
+        var brand = s_brands[_random.Next(s_brands.Length)];
+        var menu = SimulatedMenu.Brands[brand].GroupBy(i => i.Station).Select(g => (Station: g.Key, Items: g.Select(i => i.Name).ToArray())).ToList();
         var stations = new BsonArray();
         decimal subtotal = 0;
-        foreach (var (station, items) in s_menu.OrderBy(_ => _random.Next()).Take(_random.Next(1, 4)))
+        foreach (var (station, items) in menu.OrderBy(_ => _random.Next()).Take(_random.Next(1, menu.Count + 1)))
         {
             var orderItems = new BsonArray();
             for (var i = 0; i < _random.Next(1, 4); i++)
@@ -74,13 +72,13 @@ public sealed class PlatformOrderGenerator(int seed)
             { "OtterOrderId", orderId ?? $"otter-{seed}-{++_sequence:D7}" },
             { "ExternalOrderId", $"{s_sources[_random.Next(s_sources.Length)][..2]}-{_random.Next(1000, 9999)}-{_random.Next(1000, 9999)}" },
             { "Source", s_sources[_random.Next(s_sources.Length)] },
-            { "BrandName", s_brands[_random.Next(s_brands.Length)] },
+            { "BrandName", brand },
             { "BrandId", Guid.NewGuid().ToString() },
             { "StoreId", Guid.NewGuid().ToString() },
             { "Status", "NEW" },
             { "CreatedAt", created },
-            { "PickupTime", created.AddMinutes(18) },
-            { "EstimatedDeliveryTime", created.AddMinutes(35) },
+            { "PickupTime", pickup },
+            { "EstimatedDeliveryTime", pickup.AddMinutes(17) },
             { "Customer", new BsonDocument
                 {
                     { "Name", "Ada Lovelace" },

@@ -47,10 +47,9 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
             return BatchActionResult.NotFound;
         }
 
-        var openLines = BatchAllocator.DueFirst(await db.OrderLines
-            .Where(l => l.BatchItemId == batchItemId)
-            .Open()
-            .ToListAsync(cancellationToken)).ToList();
+        var openLines = BatchAllocator.DueFirst(
+            await db.OrderLines.Where(l => l.BatchItemId == batchItemId).Open().ToListAsync(cancellationToken),
+            schedule.Now().StaleBefore).ToList();
         var completion = BatchAllocator.Complete(item, openLines, quantity, now);
         if (completion.Refusal is { } refusal)
         {

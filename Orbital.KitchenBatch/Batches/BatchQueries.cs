@@ -22,7 +22,7 @@ public sealed class BatchQueries(KitchenDbContext db, FireSchedule schedule)
             .Open()
             .Include(l => l.Order)
             .ToListAsync(cancellationToken);
-        var orders = BatchAllocator.DueFirst(lines)
+        var orders = BatchAllocator.DueFirst(lines, schedule.Now().StaleBefore)
             .Select(l => new BatchItemOrderView(l.Order!.OrderId, l.Order.Brand, l.PlacedAt, l.DueAt, l.LineId, l.ItemName, l.Quantity, l.CompletedQuantity, l.Note))
             .ToList();
         return new BatchItemDetailView(schedule.View(item), orders);

@@ -54,9 +54,12 @@ public sealed class KitchenScheduleOptions
     /// <summary>How far ahead "coming up" looks; never less than the fire horizon.</summary>
     public TimeSpan ComingUp() => ComingUpWindow < FireHorizon ? FireHorizon : ComingUpWindow;
 
-    /// <summary>When an order placed at <paramref name="placedAt"/> is due: its pickup time when it has a believable one, else after the default lead time.</summary>
+    /// <summary>
+    /// When an order placed at <paramref name="placedAt"/> is due: its pickup time when it has a believable one (not
+    /// before it was placed, not beyond <see cref="DueAtMaxAhead"/>), else after the default lead time.
+    /// </summary>
     public DateTimeOffset DueAt(DateTimeOffset? pickupAt, DateTimeOffset placedAt)
-        => pickupAt is { } pickup && pickup <= placedAt + DueAtMaxAhead && pickup >= placedAt - DueAtMaxAhead
+        => pickupAt is { } pickup && pickup <= placedAt + DueAtMaxAhead && pickup >= placedAt
             ? pickup
             : placedAt + DefaultLeadTime;
 }

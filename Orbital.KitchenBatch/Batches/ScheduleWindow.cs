@@ -21,6 +21,9 @@ public sealed record ScheduleWindow(DateTimeOffset Now, TimeSpan Horizon, TimeSp
 
     public bool IsStale(DateTimeOffset dueAt) => dueAt + StaleAfter <= Now;
 
+    /// <summary>Demand due at or before this is stale (see <see cref="IsStale"/>).</summary>
+    public DateTimeOffset StaleBefore => Now - StaleAfter;
+
     public bool FiresNow(DateTimeOffset dueAt, int prepSeconds) => !IsStale(dueAt) && FireAt(dueAt, prepSeconds) <= Now + Horizon;
 
     public bool IsComingUp(DateTimeOffset dueAt, int prepSeconds)

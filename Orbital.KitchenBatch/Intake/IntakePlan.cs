@@ -36,7 +36,11 @@ internal sealed class IntakePlan
     /// The changes to apply, in order, with the order id each applies to. An index of -1 marks a change the kitchen
     /// made itself: the cancellation of an order whose document now carries another order.
     /// </summary>
-    public List<(int Index, OrderChange Change, string OrderId)> Applied { get; } = [];
+    /// <remarks>
+    /// Each comes with the lines it asks for, resolved against the production catalog once, when the plan is made: the
+    /// batch items locked are theirs, whatever the catalog says by the time they are applied.
+    /// </remarks>
+    public List<(int Index, OrderChange Change, string OrderId, IReadOnlyList<LineSnapshot> Wanted)> Applied { get; } = [];
 
     /// <summary>The batch items the applied changes touch: the stored lines' and the wanted ones'.</summary>
     public List<BatchKey> Keys { get; } = [];
@@ -110,6 +114,9 @@ internal sealed class IntakePlan
     /// <summary>The revision the look saw for the stored order with id <paramref name="id"/>.</summary>
     public ulong RevisionSeen(long id) => _stored.Values.Single(s => s.Id == id).Revision;
 
+    /// <summary>The status the look saw for the stored order with id <paramref name="id"/>.</summary>
+    public OrderStatus StatusSeen(long id) => _stored.Values.Single(s => s.Id == id).Status;
+
     /// <summary>The revision <paramref name="orderId"/> ends at after every change of the batch, applied or not.</summary>
     public ulong FinalRevision(string orderId) => _current[orderId].Revision;
 
@@ -118,7 +125,7 @@ internal sealed class IntakePlan
         Keys.AddRange(order.Lines.Select(l => l.Key));
         _current[orderId] = order.After(change, _rules);
         Keys.AddRange(_current[orderId].Lines.Select(l => l.Key));
-        Applied.Add((index, change, orderId));
+        Applied.Add((index, change, orderId, _current[orderId].Lines));
     }
 
     /// <summary>

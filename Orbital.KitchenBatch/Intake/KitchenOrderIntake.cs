@@ -176,7 +176,7 @@ public sealed class KitchenOrderIntake(
     {
         var created = new List<KitchenOrder>();
         var applied = new List<AppliedChange>();
-        foreach (var (index, change, orderId) in plan.Applied)
+        foreach (var (index, change, orderId, wanted) in plan.Applied)
         {
             if (!orders.TryGetValue(orderId, out var order))
             {
@@ -187,7 +187,6 @@ public sealed class KitchenOrderIntake(
 
             var statusBefore = plan.IsNew(orderId) && applied.All(a => a.Order != order) ? (OrderStatus?)null : order.Status;
             var dueBefore = order.DueAt;
-            var wanted = change.State is { } state ? rules.LinesOf(state) : [];
             if (change.State is not null)
             {
                 order.DueAt = rules.DueAt(change.State, order.PlacedAt);
@@ -208,13 +207,6 @@ public sealed class KitchenOrderIntake(
                 order.Brand = change.State.Brand;
                 order.CancelledAt = null;
                 order.CancelReason = null;
-                if (order.Status == OrderStatus.Closed)
-                {
-                    // The platform took the finish back: the order is cooked again (its status follows from its lines).
-                    order.Status = OrderStatus.Open;
-                    order.ClosedAt = null;
-                    order.CloseReason = null;
-                }
             }
             else
             {
@@ -365,6 +357,9 @@ public sealed class KitchenOrderIntake(
         foreach (var row in await db.LockBatchItemsAsync(keys, rules.PrepSecondsOf, now, cancellationToken))
         {
             locked.Add(row);
+
+            // The prep time follows the catalog (and the station defaults) as they are now.
+            row.PrepSeconds = rules.PrepSecondsOf(BatchKey.For(row.Station, row.ItemName, row.Modifiers));
         }
 
         return locked;
@@ -384,7 +379,7 @@ public sealed class KitchenOrderIntake(
         }
 
         if (orders.Count != ids.Length
-            || orders.Any(o => o.Revision != plan.RevisionSeen(o.Id) || o.Lines.Any(l => !batches.ById.ContainsKey(l.BatchItemId))))
+            || orders.Any(o => o.Revision != plan.RevisionSeen(o.Id) || o.Status != plan.StatusSeen(o.Id) || o.Lines.Any(l => !batches.ById.ContainsKey(l.BatchItemId))))
         {
             return null;
         }
@@ -416,7 +411,7 @@ public sealed class KitchenOrderIntake(
                 .Open()
                 .ToListAsync(cancellationToken);
             var own = orders.SelectMany(o => o.Lines).Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
-            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own])], now));
+            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own], schedule.Now().StaleBefore)], now));
         }
 
         return assigned;

@@ -44,6 +44,9 @@ internal static class OrderLineDiff
                 continue;
             }
 
+            // The same batch item may be another menu item now (a line id reused for "Single Smash" after "Double Smash").
+            line.ItemName = target.ItemName;
+            line.MenuStation = target.Station;
             line.MenuQuantity = target.Quantity;
             line.Multiplier = target.Multiplier;
             line.DueAt = order.DueAt;

@@ -14,11 +14,15 @@ internal sealed record OrderSnapshot(long Id, string OrderId, string? SourceId, 
         return new(order.Id, order.OrderId, order.SourceId, order.Revision, order.ReceivedAt, order.Brand, order.Status, order.PlacedAt, order.DueAt, [.. order.Lines.Select(LineSnapshot.Of)]);
     }
 
-    /// <summary>Whether <paramref name="change"/> would leave the order as it is: an old revision, or the same content.</summary>
+    /// <summary>
+    /// Whether <paramref name="change"/> would leave the order as it is: an old revision, the same content, or an order
+    /// that is closed. A closed order stays closed: the platform moves on through statuses after a pickup (refunded,
+    /// archived) that must not bring its demand back, and one the kitchen closed as stale is on the record as such.
+    /// </summary>
     public bool Ignores(OrderChange change, IntakeRules rules)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return !change.Supersedes(Revision) || Matches(change, rules);
+        return !change.Supersedes(Revision) || Status == OrderStatus.Closed || Matches(change, rules);
     }
 
     /// <summary>The order as it is after <paramref name="change"/>, as far as a later change of the same batch needs to know.</summary>
@@ -31,7 +35,7 @@ internal sealed record OrderSnapshot(long Id, string OrderId, string? SourceId, 
             return this with { Revision = change.Revision, Status = OrderStatus.Cancelled, Lines = [] };
         }
 
-        var status = change.Finishes ? OrderStatus.Closed : Status is OrderStatus.Cancelled or OrderStatus.Closed ? OrderStatus.Open : Status;
+        var status = change.Finishes ? OrderStatus.Closed : Status == OrderStatus.Cancelled ? OrderStatus.Open : Status;
         return this with { Revision = change.Revision, Brand = state.Brand, Status = status, DueAt = rules.DueAt(state, PlacedAt), Lines = rules.LinesOf(state) };
     }
 
@@ -43,15 +47,9 @@ internal sealed record OrderSnapshot(long Id, string OrderId, string? SourceId, 
             return Status == OrderStatus.Cancelled;
         }
 
-        if (Status == OrderStatus.Closed && change.Finishes)
-        {
-            // Finished is finished: what a finished order's lines say no longer changes anything in the kitchen.
-            return true;
-        }
-
         var wanted = rules.LinesOf(state);
         return Status != OrderStatus.Cancelled
-            && (Status == OrderStatus.Closed) == change.Finishes
+            && !change.Finishes
             && Brand == state.Brand
             && DueAt == rules.DueAt(state, PlacedAt)
             && wanted.Count == Lines.Count

@@ -258,10 +258,11 @@ public static class BatchAllocator
 
     /// <summary>
     /// The order completions and surplus are allocated in: earliest due first (the courier who comes first gets the
-    /// food first), then earliest placed, then order, then line.
+    /// food first), then earliest placed, then order, then line; except that stale lines (due before
+    /// <paramref name="staleBefore"/>: nobody is waiting for them any more) come after every other.
     /// </summary>
-    public static IOrderedEnumerable<OrderLine> DueFirst(IEnumerable<OrderLine> lines)
-        => lines.OrderBy(l => l.DueAt).ThenBy(l => l.PlacedAt).ThenBy(l => l.KitchenOrderId).ThenBy(l => l.LineId, StringComparer.Ordinal);
+    public static IOrderedEnumerable<OrderLine> DueFirst(IEnumerable<OrderLine> lines, DateTimeOffset staleBefore = default)
+        => lines.OrderBy(l => l.DueAt <= staleBefore).ThenBy(l => l.DueAt).ThenBy(l => l.PlacedAt).ThenBy(l => l.KitchenOrderId).ThenBy(l => l.LineId, StringComparer.Ordinal);
 
     private static BatchRefusal? Invalid(int quantity)
         => quantity < 1 ? new BatchRefusal($"The quantity must be at least 1, was {quantity}.") : null;

@@ -33,7 +33,7 @@ public static class OrderCloser
         order.Status = OrderStatus.Closed;
         order.ClosedAt = now;
         order.CloseReason = reason;
-        order.ClosedOpenQuantity += dropped.Sum(d => d.Item2);
+        order.ClosedOpenQuantity = dropped.Sum(d => d.Item2);
         return dropped;
     }
 }

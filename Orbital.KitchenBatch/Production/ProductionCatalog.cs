@@ -14,7 +14,39 @@ namespace Orbital.KitchenBatch.Production;
 /// </summary>
 public sealed class ProductionCatalog(IOptions<KitchenProductionOptions> options, TimeProvider time, ILogger<ProductionCatalog> logger) : ISchemaReadyListener
 {
+    private readonly Lock _pendingLock = new();
+    private readonly Dictionary<(bool Production, string Name), DateTimeOffset> _pending = [];
     private volatile Snapshot _snapshot = Snapshot.Empty;
+
+    /// <summary>
+    /// Asks for the open demand of these items to be moved again once <paramref name="after"/> has passed: an intake
+    /// that resolved its lines with the catalog from before a change may commit after the change moved the demand.
+    /// </summary>
+    public void CatchUpLater(IEnumerable<string> menuItems, IEnumerable<string> productionItems, DateTimeOffset after)
+    {
+        lock (_pendingLock)
+        {
+            foreach (var key in menuItems.Select(m => (false, m)).Concat(productionItems.Select(p => (true, p))))
+            {
+                _pending[key] = after;
+            }
+        }
+    }
+
+    /// <summary>Takes the items whose catch-up is due at <paramref name="now"/>; given back with <see cref="CatchUpLater"/> when it fails.</summary>
+    public (string[] MenuItems, string[] ProductionItems) TakeDueCatchUps(DateTimeOffset now)
+    {
+        lock (_pendingLock)
+        {
+            var due = _pending.Where(p => p.Value <= now).Select(p => p.Key).ToList();
+            foreach (var key in due)
+            {
+                _pending.Remove(key);
+            }
+
+            return ([.. due.Where(k => !k.Production).Select(k => k.Name)], [.. due.Where(k => k.Production).Select(k => k.Name)]);
+        }
+    }
 
     /// <summary>What a menu item is cooked as.</summary>
     public ResolvedItem Resolve(string brand, string menuStation, string item)
@@ -32,8 +64,10 @@ public sealed class ProductionCatalog(IOptions<KitchenProductionOptions> options
             return new ResolvedItem(menuStation, mapping.ProductionItem, mapping.Multiplier, PrepSeconds(null, menuStation));
         }
 
-        return snapshot.Items.TryGetValue(item, out var own)
-            ? new ResolvedItem(own.Station, own.Name, 1, PrepSeconds(own.PrepTime, own.Station))
+        // An item nothing maps is its own production item, at the station the platform named: a production item of the
+        // same name describes it (its prep time) only there; another station's item of that name is another thing.
+        return snapshot.Items.TryGetValue(item, out var own) && string.Equals(own.Station, menuStation, StringComparison.Ordinal)
+            ? new ResolvedItem(own.Station, item, 1, PrepSeconds(own.PrepTime, own.Station))
             : new ResolvedItem(menuStation, item, 1, PrepSeconds(null, menuStation));
     }
 
@@ -55,9 +89,10 @@ public sealed class ProductionCatalog(IOptions<KitchenProductionOptions> options
         var items = await db.ProductionItems.AsNoTracking().ToListAsync(cancellationToken);
         var mappings = await db.MenuMappings.AsNoTracking().ToListAsync(cancellationToken);
         var before = _snapshot;
+        // Names are unique without case in the database; should two still compare equal here, the newest wins.
         var after = new Snapshot(
-            items.ToFrozenDictionary(i => i.Name, StringComparer.OrdinalIgnoreCase),
-            mappings.ToFrozenDictionary(m => MappingKey(m.Brand, m.Item), StringComparer.Ordinal));
+            items.GroupBy(i => i.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.MaxBy(i => i.UpdatedAt)!).ToFrozenDictionary(i => i.Name, StringComparer.OrdinalIgnoreCase),
+            mappings.GroupBy(m => MappingKey(m.Brand, m.Item), StringComparer.Ordinal).Select(g => g.MaxBy(m => m.UpdatedAt)!).ToFrozenDictionary(m => MappingKey(m.Brand, m.Item), StringComparer.Ordinal));
         _snapshot = after;
 
         string[] changedMappings =

@@ -22,28 +22,57 @@ public sealed class ProductionCatalogRefresh(
             try
             {
                 await Task.Delay(options.Value.CatalogRefreshInterval, time, stoppingToken);
-                if (!schema.IsReady)
+                if (schema.IsReady)
                 {
-                    continue;
-                }
-
-                await using var scope = scopes.CreateAsyncScope();
-                var (menuItems, productionItems) = await catalog.ReloadAsync(scope.ServiceProvider.GetRequiredService<KitchenDbContext>(), stoppingToken);
-                if (menuItems.Length + productionItems.Length > 0)
-                {
-                    // Another instance changed the catalog; what this one's intake filed under the old one moves now.
-                    var moved = await scope.ServiceProvider.GetRequiredService<ProductionService>().CatchUpAsync(menuItems, productionItems, stoppingToken);
-                    logger.LogInformation("The production catalog changed ({MenuItems} menu items, {ProductionItems} production items); {Moved} open lines moved", menuItems.Length, productionItems.Length, moved);
+                    await RefreshAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogDebug(ex, "The production catalog could not be read again; the one in memory stays");
+                // Never the end of the kitchen: the catalog in memory stays, and what was to be moved is tried again.
+                logger.LogWarning(ex, "The production catalog could not be read again or its demand moved; it is tried again");
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the catalog; what changed (here or on another instance) has its open demand moved now and once more an
+    /// interval later, for intakes that resolved their lines with the catalog from before.
+    /// </summary>
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (menuItems, productionItems) = await catalog.ReloadAsync(scope.ServiceProvider.GetRequiredService<KitchenDbContext>(), cancellationToken);
+        var now = time.GetUtcNow();
+        if (menuItems.Length + productionItems.Length > 0)
+        {
+            catalog.CatchUpLater(menuItems, productionItems, now);
+            catalog.CatchUpLater(menuItems, productionItems, now + options.Value.CatalogRefreshInterval);
+        }
+
+        var (dueMenuItems, dueProductionItems) = catalog.TakeDueCatchUps(now);
+        if (dueMenuItems.Length + dueProductionItems.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var moveScope = scopes.CreateAsyncScope();
+            var moved = await moveScope.ServiceProvider.GetRequiredService<ProductionService>().CatchUpAsync(dueMenuItems, dueProductionItems, cancellationToken);
+            if (moved > 0)
+            {
+                logger.LogInformation("The production catalog changed; {Moved} open lines filed under the catalog from before moved", moved);
+            }
+        }
+        catch
+        {
+            catalog.CatchUpLater(dueMenuItems, dueProductionItems, now);
+            throw;
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;
@@ -21,6 +22,7 @@ public sealed class ProductionService(
     ProductionCatalog catalog,
     OrderReadiness readiness,
     FireSchedule schedule,
+    IOptions<KitchenProductionOptions> refresh,
     TimeProvider time)
 {
     /// <summary>Creates or changes a production item: where it cooks and how long it takes.</summary>
@@ -116,6 +118,9 @@ public sealed class ProductionService(
     {
         await catalog.ReloadAsync(db, cancellationToken);
         var moved = await MoveDemandAsync(menuItems, productionItems, now, cancellationToken);
+
+        // An intake that resolved its lines before the catalog was read again may commit after this: looked at again.
+        catalog.CatchUpLater(menuItems, productionItems, now + refresh.Value.CatalogRefreshInterval);
         events.Add(KitchenEventTypes.ProductionUpdated, station: null, change with { MovedLines = moved });
         return moved;
     }
@@ -140,19 +145,30 @@ public sealed class ProductionService(
             .Where(c => c.Target.Station != c.Line.Station || c.Target.ProductionItem != c.Line.ProductionItem || c.Target.Multiplier != c.Line.Multiplier)
             .ToList();
 
-        var prepChanged = await SetPrepTimesAsync(productionItems, cancellationToken);
-        if (moving.Count == 0)
+        // The batch items whose prep time changes are looked at without tracking; they are changed once locked.
+        var lowered = productionItems.Select(n => n.ToLowerInvariant()).ToArray();
+        var retimed = productionItems.Count == 0
+            ? []
+            : (await db.BatchItems.AsNoTracking().Where(b => lowered.Contains(b.ItemName.ToLower())).ToListAsync(cancellationToken))
+                .Where(b => b.PrepSeconds != catalog.PrepSecondsOf(b.Station, b.ItemName))
+                .ToList();
+        if (moving.Count == 0 && retimed.Count == 0)
         {
-            await AnnounceAsync([.. prepChanged.Select(b => b.Id)], [], [], cancellationToken);
             return 0;
         }
 
+        // Every batch item involved is locked at once, in key order, as intake locks them.
         var keys = moving.SelectMany(m => new[]
         {
             BatchKey.For(m.Line.Station, m.Line.ProductionItem, m.Line.Modifiers),
             BatchKey.For(m.Target.Station, m.Target.ProductionItem, m.Line.Modifiers),
-        });
+        }).Concat(retimed.Select(b => BatchKey.For(b.Station, b.ItemName, b.Modifiers)));
         var locked = (await db.LockBatchItemsAsync(keys, k => catalog.PrepSecondsOf(k.Station, k.ItemName), now, cancellationToken)).ToDictionary(b => b.Id);
+        foreach (var batch in locked.Values)
+        {
+            batch.PrepSeconds = catalog.PrepSecondsOf(batch.Station, batch.ItemName);
+        }
+
         var byKey = locked.Values.ToDictionary(b => (b.Station, b.ItemName, b.ModifiersKey));
         var orders = await db.LockOrdersAsync([.. moving.Select(m => m.Line.KitchenOrderId).Distinct().Order()], cancellationToken);
         var orderIds = orders.Select(o => o.Id).ToArray();
@@ -190,7 +206,7 @@ public sealed class ProductionService(
         {
             var others = await db.OrderLines.Where(l => l.BatchItemId == batch.Id && !orderIds.Contains(l.KitchenOrderId)).Open().ToListAsync(cancellationToken);
             var own = orders.SelectMany(o => o.Lines).Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
-            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own])], now));
+            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own], schedule.Now().StaleBefore)], now));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -200,33 +216,8 @@ public sealed class ProductionService(
             allOrders[order.Id] = order;
         }
 
-        await AnnounceAsync([.. locked.Keys.Union(prepChanged.Select(b => b.Id))], assigned, ready, cancellationToken, allOrders);
+        await AnnounceAsync([.. locked.Keys], assigned, ready, cancellationToken, allOrders);
         return moved;
-    }
-
-    /// <summary>Sets the prep time of the open batch items of <paramref name="productionItems"/> to what the catalog says now.</summary>
-    private async Task<List<BatchItem>> SetPrepTimesAsync(IReadOnlyCollection<string> productionItems, CancellationToken cancellationToken)
-    {
-        if (productionItems.Count == 0)
-        {
-            return [];
-        }
-
-        var lowered = productionItems.Select(n => n.ToLowerInvariant()).ToArray();
-        var items = await db.BatchItems.Where(b => lowered.Contains(b.ItemName.ToLower())).ToListAsync(cancellationToken);
-        var changed = new List<BatchItem>();
-        foreach (var item in items)
-        {
-            var prep = catalog.PrepSecondsOf(item.Station, item.ItemName);
-            if (item.PrepSeconds != prep)
-            {
-                item.PrepSeconds = prep;
-                changed.Add(item);
-            }
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return changed;
     }
 
     /// <summary>Computes the touched batch items' demand again and tells the screens what moved.</summary>

@@ -127,9 +127,12 @@ public sealed partial class KitchenClockService(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
-        var cutoff = time.GetUtcNow() - after;
+        // An order that arrived late (a backlog after an outage) is on the screens as stale for a while before it goes.
+        var now = time.GetUtcNow();
+        var cutoff = now - after;
+        var seenSince = now - options.Value.StaleAfter;
         var expired = await db.Orders.AsNoTracking()
-            .Where(o => o.Status == OrderStatus.Open && o.DueAt <= cutoff)
+            .Where(o => o.Status == OrderStatus.Open && o.DueAt <= cutoff && o.ReceivedAt <= seenSince)
             .OrderBy(o => o.DueAt)
             .Select(o => o.OrderId)
             .Take(100)

@@ -152,6 +152,34 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                 INSERT INTO kitchen_clock (id, announced_until) VALUES (1, now());
                 """);
 
+            // Names are compared without case: the catalog refuses two that differ only by it.
+            migrationBuilder.Sql("""
+                CREATE UNIQUE INDEX ux_production_items_name ON production_items (lower(name));
+                CREATE UNIQUE INDEX ux_menu_mappings_brand_item ON menu_mappings (lower(brand), lower(item));
+                """);
+
+            // During a rolling deploy an instance from before this migration still inserts orders and lines without
+            // the new columns: they get what the backfill gives, so every instance reads them alike.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION orbital_order_defaults() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.due_at < timestamptz '2000-01-01' THEN NEW.due_at := NEW.placed_at + interval '10 minutes'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER tr_orders_defaults BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION orbital_order_defaults();
+                CREATE FUNCTION orbital_order_line_defaults() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.production_item = '' THEN NEW.production_item := NEW.item_name; END IF;
+                    IF NEW.menu_station = '' THEN NEW.menu_station := NEW.station; END IF;
+                    IF NEW.menu_quantity = 0 THEN NEW.menu_quantity := NEW.quantity; END IF;
+                    IF NEW.due_at < timestamptz '2000-01-01' THEN
+                        NEW.due_at := coalesce((SELECT o.due_at FROM orders o WHERE o.id = NEW.kitchen_order_id), NEW.placed_at + interval '10 minutes');
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER tr_order_lines_defaults BEFORE INSERT ON order_lines FOR EACH ROW EXECUTE FUNCTION orbital_order_line_defaults();
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "ix_orders_open_by_due_at",
                 table: "orders",
@@ -173,6 +201,13 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""
+                DROP TRIGGER IF EXISTS tr_order_lines_defaults ON order_lines;
+                DROP TRIGGER IF EXISTS tr_orders_defaults ON orders;
+                DROP FUNCTION IF EXISTS orbital_order_line_defaults();
+                DROP FUNCTION IF EXISTS orbital_order_defaults();
+                """);
+
             migrationBuilder.DropTable(
                 name: "kitchen_clock");
 
