@@ -117,12 +117,23 @@ public sealed partial class KitchenClockService(
         return next;
     }
 
-    /// <summary>Closes the open orders past their due time by more than <see cref="KitchenScheduleOptions.CloseStaleAfter"/>, at most 100 a tick.</summary>
+    /// <summary>
+    /// Closes the open orders past their due time by more than <see cref="KitchenScheduleOptions.CloseStaleAfter"/>, in
+    /// rounds of 100, at most 1,000 a tick (a kitchen that was off for a day catches up over a few ticks).
+    /// </summary>
     private async Task CloseExpiredAsync(CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < 10 && await CloseExpiredRoundAsync(cancellationToken) == 100; round++)
+        {
+        }
+    }
+
+    /// <returns>How many orders it looked at (100: there may be more).</returns>
+    private async Task<int> CloseExpiredRoundAsync(CancellationToken cancellationToken)
     {
         if (options.Value.CloseStaleAfter is not { } after)
         {
-            return;
+            return 0;
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -147,6 +158,8 @@ public sealed partial class KitchenClockService(
                 LogClosedStale(logger, orderId, closed.OpenQuantity);
             }
         }
+
+        return expired.Count;
     }
 
     private static string Minutes(TimeSpan span) => span.TotalMinutes >= 120 ? $"{span.TotalHours:0.#} h" : $"{span.TotalMinutes:0} min";
