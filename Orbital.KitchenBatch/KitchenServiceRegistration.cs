@@ -60,6 +60,9 @@ public static class KitchenServiceRegistration
         builder.Services.AddHostedService<KitchenSchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<KitchenSchemaHealthCheck>("kitchen-schema");
         builder.Services.AddSingleton<KitchenEventSignal>();
+        builder.Services.AddSingleton<KitchenEventNotifications>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KitchenEventNotifications>());
+        builder.Services.AddHealthChecks().AddCheck<KitchenEventNotifications>("kitchen-events");
         builder.Services.AddScoped<KitchenEventOutbox>();
         builder.Services.AddScoped<KitchenTransactions>();
     }

@@ -17,6 +17,7 @@ namespace Orbital.KitchenBatch.Devices;
 public sealed partial class DeviceRegistry(
     IServiceScopeFactory scopes,
     KitchenSchemaState schema,
+    KitchenEventNotifications notifications,
     IOptions<KitchenAuthOptions> options,
     TimeProvider time,
     ILogger<DeviceRegistry> logger) : BackgroundService
@@ -104,22 +105,26 @@ public sealed partial class DeviceRegistry(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await schema.Ready.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        using var timer = new PeriodicTimer(_options.RevocationRefresh, time);
         try
         {
-            do
+            while (true)
             {
+                // Taken before reading, so a revocation heard during the read is read again at once.
+                var changed = notifications.DevicesChanged;
                 try
                 {
                     await RefreshAsync(stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // The last list stays in force; it is read again at the next tick.
+                    // The last list stays in force; it is read again at the next change or tick.
                     LogRefreshFailed(logger, ex);
                 }
+
+                // A revocation on any instance is heard at once; the tick covers a notification connection that is down.
+                await Task.WhenAny(changed, Task.Delay(_options.RevocationRefresh, time, stoppingToken));
+                stoppingToken.ThrowIfCancellationRequested();
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -52,6 +52,9 @@ public sealed partial class DeviceService(
 
         device.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+
+        // Every instance hears it when this commits, and ends the device's streams at once.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_notify({KitchenEventNotifications.DeviceChannel}, {device.Id.ToString()})", cancellationToken);
         transactions.AfterCommit(() => registry.Known(device));
         await write.CommitAsync(cancellationToken);
         LogRevoked(logger, device.Id, device.Name);

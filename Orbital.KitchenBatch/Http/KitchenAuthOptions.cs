@@ -27,7 +27,10 @@ public sealed class KitchenAuthOptions
     [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
     public TimeSpan PairingCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How often the device list is re-read: a revoked token stops working within this time.</summary>
+    /// <summary>
+    /// How often the device list is re-read anyway. A revocation on any instance is heard at once (LISTEN/NOTIFY); while
+    /// it cannot be heard, a revoked token stops working within this time.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RevocationRefresh { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -14,6 +14,12 @@ namespace Orbital.KitchenBatch.Infrastructure;
 /// </summary>
 public sealed class KitchenEventOutbox(KitchenDbContext db, KitchenEventSignal signal, TimeProvider time)
 {
+    /// <summary>
+    /// The channel every event write notifies when it commits, with the new high-water event id: how other kitchen
+    /// instances' screens hear of it at once (<see cref="KitchenEventNotifications"/>).
+    /// </summary>
+    public const string NotificationChannel = "orbital_kitchen_events";
+
     /// <summary>The advisory lock key that orders event writes ("ORBITAL" in ASCII).</summary>
     private const long EventOrderLock = 0x4F524249544154;
 
@@ -37,7 +43,8 @@ public sealed class KitchenEventOutbox(KitchenDbContext db, KitchenEventSignal s
             return;
         }
 
-        // One round trip whatever the number of events: the lock, then every event in the order it was added.
+        // One round trip whatever the number of events: the lock, every event in the order it was added, and the
+        // notification other instances hear when the transaction commits.
         var types = _pending.Select(e => e.Type).ToArray();
         var stations = _pending.Select(e => e.Station).ToArray();
         var payloads = _pending.Select(e => e.Payload).ToArray();
@@ -50,6 +57,7 @@ public sealed class KitchenEventOutbox(KitchenDbContext db, KitchenEventSignal s
             SELECT e.type, e.station, e.payload::jsonb, e.occurred_at, e.trace_parent
             FROM unnest({types}::varchar[], {stations}::varchar[], {payloads}::text[], {occurredAt}::timestamptz[], {traceParents}::varchar[]) WITH ORDINALITY AS e(type, station, payload, occurred_at, trace_parent, n)
             ORDER BY e.n;
+            SELECT pg_notify('orbital_kitchen_events', currval(pg_get_serial_sequence('kitchen_events', 'id'))::text);
             """,
             cancellationToken);
         _pending.Clear();

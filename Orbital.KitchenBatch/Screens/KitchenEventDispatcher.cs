@@ -14,6 +14,7 @@ namespace Orbital.KitchenBatch.Screens;
 public sealed partial class KitchenEventDispatcher(
     KitchenEventReader reader,
     KitchenEventSignal signal,
+    KitchenEventNotifications notifications,
     KitchenSchemaState schema,
     IOptions<KitchenEventOptions> options,
     KitchenTelemetry telemetry,
@@ -31,7 +32,13 @@ public sealed partial class KitchenEventDispatcher(
     /// Sets where dispatch starts: the last event id when the schema became ready, before any screen can connect
     /// or any order be taken. Starting later would skip events committed in between for screens already waiting.
     /// </summary>
-    public void StartAfter(long lastEventId) => Interlocked.CompareExchange(ref _dispatched, lastEventId, -1);
+    public void StartAfter(long lastEventId)
+    {
+        Interlocked.CompareExchange(ref _dispatched, lastEventId, -1);
+
+        // Dispatch may be asleep for a listening poll interval; what commits from now on is read without waiting for it.
+        signal.Pulse();
+    }
 
     /// <summary>Starts dispatch after the newest event there is when the schema becomes ready.</summary>
     async Task ISchemaReadyListener.OnSchemaReadyAsync(KitchenDbContext db, CancellationToken cancellationToken)
@@ -100,7 +107,12 @@ public sealed partial class KitchenEventDispatcher(
 
             if (!more)
             {
-                await Task.WhenAny(next, Task.Delay(_options.PollInterval, time, stoppingToken));
+                // Commits announce themselves while the notification connection listens; the short poll is for when it
+                // does not, and for the start, until the schema is ready and dispatch has a place to start from.
+                var poll = notifications.IsListening && schema.IsReady && Interlocked.Read(ref _dispatched) >= 0
+                    ? _options.ListeningPollInterval
+                    : _options.PollInterval;
+                await Task.WhenAny(next, Task.Delay(poll, time, stoppingToken));
             }
 
             // Commits close together go out together: the first after a quiet while at once, then at most one

@@ -30,9 +30,19 @@ public sealed class KitchenEventOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How often events committed by other kitchen instances are looked for.</summary>
+    /// <summary>
+    /// How often events committed by other kitchen instances are looked for while this instance cannot hear their
+    /// notifications (its LISTEN connection is down).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often events are looked for while notifications are heard. Every commit of any instance wakes the stream
+    /// anyway; this look finds what no commit announces: a database restored behind the kitchen (its events went back).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ListeningPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many events one read of the table returns, when replaying and when dispatching.</summary>
     [Range(1, 10_000)]
