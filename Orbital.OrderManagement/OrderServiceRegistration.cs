@@ -38,6 +38,8 @@ public static class OrderServiceRegistration
         if (mongo.ConnectionString is not null)
         {
             // Without MongoDB there is nothing to read or record: the listener reports it and stays idle.
+            builder.Services.AddOptions<ListenerLeaseOptions>().BindConfiguration(ListenerLeaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddSingleton<ListenerLease>();
             builder.Services.AddSingleton<CheckpointStore>();
             builder.Services.AddSingleton<RejectedOrderStore>();
             builder.Services.AddSingleton<OrderRelay>();

@@ -97,6 +97,9 @@ public static class HealthReportWriter
             case DateTime time:
                 json.WriteString(key, time);
                 break;
+            case bool flag:
+                json.WriteBoolean(key, flag);
+                break;
             case int or long or double:
                 json.WriteNumber(key, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
                 break;

@@ -11,7 +11,12 @@ namespace Orbital.OrderManagement.Checkpoints;
 /// from which a catch-up scan starts if the token is ever lost, and the largest delay seen between an
 /// ObjectId's creation and its insert, by which a catch-up widens its window.
 /// </summary>
-public sealed class CheckpointStore(IMongoDatabase database, IOptions<CheckpointOptions> options, OrderListenerStatus status, TimeProvider time)
+/// <remarks>
+/// Every write is fenced by the listener's lease (<see cref="Listening.ListenerLease"/>): it carries the lease's token
+/// and is only applied while the checkpoint's <c>fence</c> is not newer, so an instance that lost the lease (and may
+/// not know it yet) can never move the checkpoint; such a write ends its leadership (<see cref="LeaseLostException"/>).
+/// </remarks>
+public sealed class CheckpointStore(IMongoDatabase database, IOptions<CheckpointOptions> options, Listening.ListenerLease lease, OrderListenerStatus status, TimeProvider time)
 {
     private readonly IMongoCollection<BsonDocument> _checkpoints = database.GetCollection<BsonDocument>(options.Value.CheckpointsCollection);
     private readonly string _listener = options.Value.ListenerName;
@@ -20,8 +25,9 @@ public sealed class CheckpointStore(IMongoDatabase database, IOptions<Checkpoint
     public async Task<Checkpoint?> LoadAsync(CancellationToken cancellationToken)
     {
         var document = await _checkpoints.Find(new BsonDocument("_id", _listener)).FirstOrDefaultAsync(cancellationToken);
-        if (document is null)
+        if (document is null || !(document.Contains("resumeToken") || document.Contains("eventTime") || document.Contains("pendingCatchUp")))
         {
+            // None, or only the fence a new leader stamped before anything was ever saved.
             return null;
         }
 
@@ -51,12 +57,37 @@ public sealed class CheckpointStore(IMongoDatabase database, IOptions<Checkpoint
             { "reason", catchUp.Reason },
             { "kind", catchUp.Kind },
         };
-        await _checkpoints.UpdateOneAsync(
-            new BsonDocument("_id", _listener),
-            new BsonDocument("$set", new BsonDocument("pendingCatchUp", pending)),
+        var token = lease.Token;
+        await FencedAsync(() => _checkpoints.UpdateOneAsync(
+            FencedBy(_listener, token),
+            new BsonDocument("$set", new BsonDocument { { "pendingCatchUp", pending }, { "fence", token } }),
             new UpdateOptions { IsUpsert = true },
-            cancellationToken);
+            cancellationToken));
         _lastSavedToken = null;
+    }
+
+    /// <summary>
+    /// The checkpoint document <paramref name="id"/> as long as no newer lease than <paramref name="token"/> stamped it.
+    /// With an upsert, a document fenced by a newer token is not matched, and inserting another with its id fails.
+    /// </summary>
+    public static BsonDocument FencedBy(string id, long token) => new()
+    {
+        { "_id", id },
+        { "$or", new BsonArray { new BsonDocument("fence", new BsonDocument("$lte", token)), new BsonDocument("fence", new BsonDocument("$exists", false)) } },
+    };
+
+    /// <summary>Runs a checkpoint write; one refused by the fence ends this instance's leadership.</summary>
+    private async Task FencedAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            lease.Lost();
+            throw new LeaseLostException("Another instance took the listener's lease: this one's checkpoint write was refused.");
+        }
     }
 
     /// <summary>
@@ -72,6 +103,7 @@ public sealed class CheckpointStore(IMongoDatabase database, IOptions<Checkpoint
             return false;
         }
 
+        var token = lease.Token;
         var document = new BsonDocument
         {
             { "_id", _listener },
@@ -80,13 +112,17 @@ public sealed class CheckpointStore(IMongoDatabase database, IOptions<Checkpoint
             { "eventTime", eventTime },
             { "objectIdLagSeconds", status.LargestObjectIdLag.TotalSeconds },
             { "savedAt", time.GetUtcNow().UtcDateTime },
+            { "fence", token },
         };
-        await _checkpoints.ReplaceOneAsync(new BsonDocument("_id", _listener), document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        await FencedAsync(() => _checkpoints.ReplaceOneAsync(FencedBy(_listener, token), document, new ReplaceOptions { IsUpsert = true }, cancellationToken));
         _lastSavedToken = resumeToken;
         status.Checkpointed();
         return true;
     }
 }
+
+/// <summary>A checkpoint write was refused: another instance took the listener's lease since this one got it.</summary>
+public sealed class LeaseLostException(string message) : Exception(message);
 
 /// <summary>
 /// Where the listener resumes: after <paramref name="ResumeToken"/>, a change from <paramref name="EventTime"/>;

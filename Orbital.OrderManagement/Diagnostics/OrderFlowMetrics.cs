@@ -20,7 +20,7 @@ public sealed class OrderFlowMetrics
     private readonly Histogram<double> _forwardDuration;
     private readonly Histogram<double> _lag;
 
-    public OrderFlowMetrics(IMeterFactory meterFactory, OrderListenerStatus status, TimeProvider time)
+    public OrderFlowMetrics(IMeterFactory meterFactory, OrderListenerStatus status, TimeProvider time, Listening.ListenerLease? lease = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(status);
@@ -46,6 +46,14 @@ public sealed class OrderFlowMetrics
                 : Array.Empty<Measurement<double>>(),
             "s",
             "How long the order the flow waits on has been held; no measurement while orders flow.");
+        if (lease is not null)
+        {
+            meter.CreateObservableGauge(
+                "orbital.order_listener.leader",
+                () => new Measurement<int>(lease.IsLeader ? 1 : 0, new KeyValuePair<string, object?>("instance", lease.Instance)),
+                "{instance}",
+                "1 while this instance holds the listener's lease (reads and forwards the orders), 0 while it stands by.");
+        }
     }
 
     public void Forwarded(bool duplicate, TimeSpan duration)

@@ -77,6 +77,13 @@ public sealed class OrderListenerStatus(TimeProvider time)
 
     public void CatchingUp(string detail) => Set(ListenerState.CatchingUp, detail);
 
+    /// <summary>Another instance holds the listener's lease: this one reads nothing, holds nothing, and is ready to take over.</summary>
+    public void Standby(string detail)
+    {
+        _held = null;
+        Set(ListenerState.Standby, detail);
+    }
+
     public void Started(string detail) => _start = detail;
 
     public void Recovered(RecoveryRecord record) => _lastRecovery = record;
@@ -157,6 +164,7 @@ public enum ListenerState
     WaitingForMongoDB,
     Misconfigured,
     CatchingUp,
+    Standby,
 }
 
 /// <summary>Why an order is held.</summary>

@@ -12,7 +12,8 @@ namespace Orbital.OrderManagement.Listening;
 /// decides what each failure means (<see cref="ChangeStreamFailure"/>): a lost position leads to a catch-up, a
 /// misconfigured deployment or a held order is reported as such, and everything else is waited out. Every wait
 /// grows from the backoff's initial delay to its maximum and starts over only once a checkpoint is saved, so a
-/// stream that opens and fails again does not hammer MongoDB once a second.
+/// stream that opens and fails again does not hammer MongoDB once a second. Of several instances, only the one
+/// holding the listener's lease (<see cref="ListenerLease"/>) reads and forwards; the others stand by, healthy.
 /// </summary>
 public sealed partial class OrderChangeListener(
     IServiceProvider services,
@@ -32,17 +33,140 @@ public sealed partial class OrderChangeListener(
             return;
         }
 
+        var lease = services.GetRequiredService<ListenerLease>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!await WaitForLeaseAsync(lease, stoppingToken))
+            {
+                return;
+            }
+
+            // Leading: the stream is read until the service stops or the lease is lost (then this instance stands by).
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var renewing = KeepLeaseAsync(lease, leading);
+            try
+            {
+                await ListenAsync(lease, leading.Token);
+            }
+            finally
+            {
+                await leading.CancelAsync();
+                await renewing;
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // A graceful stop hands over at once: a standby takes the lease at its next look.
+                    await ReleaseAsync(lease);
+                }
+            }
+        }
+    }
+
+    /// <summary>Stands by until this instance holds the lease; false when the service stops first.</summary>
+    private async Task<bool> WaitForLeaseAsync(ListenerLease lease, CancellationToken stoppingToken)
+    {
+        var options = services.GetRequiredService<IOptions<ListenerLeaseOptions>>().Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await lease.TryAcquireAsync(stoppingToken))
+                {
+                    LogLeading(logger, lease.Instance, lease.Token);
+                    return true;
+                }
+
+                status.Standby(lease.Holder is { } holder
+                    ? $"Standing by: {holder.Instance} reads and forwards the orders (lease token {holder.Token}, until {holder.ExpiresAt:O}); this instance takes over when it stops or its lease runs out."
+                    : "Standing by: another instance reads and forwards the orders.");
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception ex)
+            {
+                status.WaitingForMongoDB($"The listener's lease cannot be read: {ex.Message}", options.StandbyInterval);
+                LogMongoUnavailable(logger, ex, options.StandbyInterval.TotalSeconds);
+            }
+
+            await Task.Delay(options.StandbyInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return false;
+    }
+
+    /// <summary>Renews the lease while this instance leads; cancels <paramref name="leading"/> when it is lost or cannot be renewed in time.</summary>
+    private async Task KeepLeaseAsync(ListenerLease lease, CancellationTokenSource leading)
+    {
+        var options = services.GetRequiredService<IOptions<ListenerLeaseOptions>>().Value;
+        var renewedAt = time.GetTimestamp();
+        while (!leading.IsCancellationRequested)
+        {
+            await Task.Delay(options.RenewInterval, time, leading.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (leading.IsCancellationRequested || !lease.IsLeader)
+            {
+                break;
+            }
+
+            try
+            {
+                if (await lease.RenewAsync(leading.Token))
+                {
+                    renewedAt = time.GetTimestamp();
+                    continue;
+                }
+
+                LogLeaseLost(logger, lease.Holder?.Instance ?? "another instance");
+            }
+            catch (Exception ex) when (!leading.IsCancellationRequested)
+            {
+                // MongoDB did not answer: the lease stands while its time lasts, and is given up before it runs out.
+                if (time.GetElapsedTime(renewedAt) < options.TimeToLive - options.RenewInterval)
+                {
+                    continue;
+                }
+
+                lease.Lost();
+                LogLeaseLost(logger, $"nobody known (it could not be renewed: {ex.Message})");
+            }
+
+            break;
+        }
+
+        if (!lease.IsLeader)
+        {
+            await leading.CancelAsync();
+        }
+    }
+
+    private async Task ReleaseAsync(ListenerLease lease)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await lease.ReleaseAsync(timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            // It runs out by itself.
+            LogReleaseFailed(logger, ex);
+        }
+    }
+
+    /// <summary>Reads the stream while this instance leads; returns when it stops leading or the service stops.</summary>
+    private async Task ListenAsync(ListenerLease lease, CancellationToken leading)
+    {
         var planner = services.GetRequiredService<ListenerStartPlanner>();
         var reader = services.GetRequiredService<OrderStreamReader>();
         var retry = backoff.Start(time);
         string? positionLost = null;
 
-        while (!stoppingToken.IsCancellationRequested)
+        while (!leading.IsCancellationRequested)
         {
             try
             {
-                var start = await planner.PlanAsync(positionLost, stoppingToken);
-                if (await reader.ReadAsync(start, retry, () => positionLost = null, stoppingToken) is StreamEnd.Invalidated)
+                var start = await planner.PlanAsync(positionLost, leading);
+                if (await reader.ReadAsync(start, retry, () => positionLost = null, leading) is StreamEnd.Invalidated)
                 {
                     // Invalidated: the checkpoint now holds the invalidate's token, and the next stream starts after it.
                     continue;
@@ -50,15 +174,15 @@ public sealed partial class OrderChangeListener(
 
                 throw new MongoClientException($"The server closed the change stream on '{options.Value.OrdersCollection}' without an invalidate event.");
             }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (leading.IsCancellationRequested || !lease.IsLeader)
             {
-                // Stopping: whatever the cancelled call threw (an RpcException, a MongoDB error) is not a failure.
+                // Stopping, or no longer leading: whatever the cancelled call threw is not a failure.
                 return;
             }
             catch (Exception ex)
             {
                 var delay = Report(ChangeStreamFailure.From(ex), ex, retry, ref positionLost);
-                await retry.WaitAsync(delay, stoppingToken);
+                await retry.WaitAsync(delay, leading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -92,6 +216,15 @@ public sealed partial class OrderChangeListener(
                 return delay;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This instance ({Instance}) leads the order listener now (lease token {Token})")]
+    private static partial void LogLeading(ILogger logger, string instance, long token);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The order listener's lease was lost to {Holder}; this instance stops forwarding and stands by")]
+    private static partial void LogLeaseLost(ILogger logger, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The order listener's lease could not be given up on stopping; it runs out by itself")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MongoDB is not configured (ConnectionStrings:orders); the order listener is idle")]
     private static partial void LogNotConfigured(ILogger logger);

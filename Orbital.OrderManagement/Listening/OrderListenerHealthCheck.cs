@@ -9,8 +9,9 @@ namespace Orbital.OrderManagement.Listening;
 /// it reads no orders yet), while it cannot read MongoDB (unreachable, misconfigured, or no connection string) and
 /// while it holds an order for an unplanned failure; Degraded while it catches up, holds an order for an
 /// unavailable kitchen, or works around a call an older kitchen lacks (<see cref="OrderListenerStatus.KitchenFallback"/>).
+/// A standby (another instance holds the listener's lease) is Healthy: it is ready to take over.
 /// </summary>
-public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOptions<OrderListenerOptions> options, TimeProvider time) : IHealthCheck
+public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOptions<OrderListenerOptions> options, TimeProvider time, ListenerLease? lease = null) : IHealthCheck
 {
     // A getMore answers within MaxAwaitTime; this much silence means a stream that hangs (a half-open connection).
     private readonly TimeSpan _silenceLimit = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.Value.MaxAwaitTime.Ticks * 5));
@@ -30,6 +31,7 @@ public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOption
             (ListenerState.Listening, null) when status.KitchenFallback is { } workaround => HealthCheckResult.Degraded($"{listener.Detail} {workaround}", data: data),
             (ListenerState.Listening, null) => HealthCheckResult.Healthy(listener.Detail, data),
             (ListenerState.CatchingUp, _) => HealthCheckResult.Degraded(listener.Detail, data: data),
+            (ListenerState.Standby, _) => HealthCheckResult.Healthy(listener.Detail, data),
             _ => HealthCheckResult.Unhealthy(listener.Detail, data: data),
         };
         return Task.FromResult(result);
@@ -43,6 +45,17 @@ public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOption
             ["state"] = listener.State.ToString(),
             ["since"] = listener.Since,
         };
+        if (lease is not null)
+        {
+            data["instance"] = lease.Instance;
+            data["leads"] = lease.IsLeader;
+        }
+
+        if (lease?.Holder is { } holder)
+        {
+            data["leader"] = holder.Instance;
+            data["leaseToken"] = holder.Token;
+        }
         if (listener.NextAttemptAt is { } next)
         {
             data["nextAttemptAt"] = next;
