@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Orbital.AppHost.Hosting;
 using Orbital.AppHost.Simulation;
 
@@ -30,7 +31,8 @@ var kitchen = builder.AddProject<Projects.Orbital_KitchenBatch>("kitchen-batch")
     .WithEnvironment("Health__DetailsKey", healthKey)
     .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
     .WithHttpHealthCheck("/health", endpointName: "http")
-    .WithSampleMenu();
+    .WithSampleMenu()
+    .WithReplicas(Replicas("Kitchen"));
 
 // The order service does not wait for the kitchen: it holds each order and retries until the kitchen answers.
 builder.AddProject<Projects.Orbital_OrderManagement>("order-management")
@@ -39,6 +41,11 @@ builder.AddProject<Projects.Orbital_OrderManagement>("order-management")
     .WithEnvironment("OrderListener__Forwarding__IntakeKey", intakeKey)
     .WithEnvironment("Health__DetailsKey", healthKey)
     .WithHttpHealthCheck("/health", endpointName: "http")
-    .WithEmulatorReadFromBeginning(plan.MongoDB);
+    .WithEmulatorReadFromBeginning(plan.MongoDB)
+    .WithReplicas(Replicas("OrderManagement"));
 
 builder.Build().Run();
+
+// How many instances of a service run (Orbital:Replicas:Kitchen, Orbital:Replicas:OrderManagement; 1 by default), as
+// the cloud runs several: kitchens share the database and hear each other, order services elect one listener.
+int Replicas(string service) => Math.Clamp(builder.Configuration.GetValue($"Orbital:Replicas:{service}", 1), 1, 10);
