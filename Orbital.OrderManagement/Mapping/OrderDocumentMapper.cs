@@ -241,59 +241,49 @@ public static class OrderDocumentMapper
 
     /// <summary>The due time from the first of the due-time fields present; null without one (the kitchen then uses its lead time).</summary>
     private static DateTime? DueAt(BsonDocument document, OrderDocumentFields fields, List<string> reasons)
-    {
-        foreach (var field in fields.DueAtFields)
-        {
-            if (!document.TryGetValue(field, out var value) || value.IsBsonNull)
-            {
-                continue;
-            }
-
-            switch (value)
-            {
-                case BsonDateTime { IsValidDateTime: false } date:
-                    reasons.Add($"{field} is out of range: {date.MillisecondsSinceEpoch} ms after 1970 is not a date between the years 1 and 9999");
-                    return null;
-                case BsonDateTime date:
-                    return date.ToUniversalTime();
-                case BsonString text when DateTimeOffset.TryParse(text.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed):
-                    return parsed.UtcDateTime;
-                default:
-                    reasons.Add($"{field} must be a date, was {value.BsonType}");
-                    return null;
-            }
-        }
-
-        return null;
-    }
+        => FirstDate(document, fields.DueAtFields, reasons) is (true, var due) ? due : null;
 
     private static DateTime PlacedAt(BsonDocument document, DateTime observedAt, List<string> reasons)
     {
-        foreach (var field in s_placedAtFields)
+        if (FirstDate(document, s_placedAtFields, reasons) is (true, var placed))
         {
-            if (!document.TryGetValue(field, out var value) || value.IsBsonNull)
-            {
-                continue;
-            }
-
-            switch (value)
-            {
-                case BsonDateTime { IsValidDateTime: false } date:
-                    reasons.Add($"{field} is out of range: {date.MillisecondsSinceEpoch} ms after 1970 is not a date between the years 1 and 9999");
-                    return observedAt;
-                case BsonDateTime date:
-                    return date.ToUniversalTime();
-                case BsonString text when DateTimeOffset.TryParse(text.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed):
-                    return parsed.UtcDateTime;
-                default:
-                    reasons.Add($"{field} must be a date, was {value.BsonType}");
-                    return observedAt;
-            }
+            return placed ?? observedAt;
         }
 
         return document.TryGetValue("_id", out var id) && id is BsonObjectId objectId
             ? objectId.Value.CreationTime
             : DateTime.SpecifyKind(observedAt, DateTimeKind.Utc);
+    }
+
+    /// <summary>
+    /// The first of <paramref name="fields"/> the document has: (true, its date), or (true, null) with a reason added
+    /// when it is not a date; (false, null) when it has none of them.
+    /// </summary>
+    private static (bool Found, DateTime? Date) FirstDate(BsonDocument document, IEnumerable<string> fields, List<string> reasons)
+    {
+        foreach (var field in fields)
+        {
+            if (!document.TryGetValue(field, out var value) || value.IsBsonNull)
+            {
+                continue;
+            }
+
+            switch (value)
+            {
+                case BsonDateTime { IsValidDateTime: false } date:
+                    reasons.Add($"{field} is out of range: {date.MillisecondsSinceEpoch} ms after 1970 is not a date between the years 1 and 9999");
+                    return (true, null);
+                case BsonDateTime date:
+                    return (true, date.ToUniversalTime());
+                case BsonString text when DateTimeOffset.TryParse(text.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed):
+                    return (true, parsed.UtcDateTime);
+                default:
+                    reasons.Add($"{field} must be a date, was {value.BsonType}");
+                    return (true, null);
+            }
+        }
+
+        return (false, null);
     }
 
     private static string? Text(BsonDocument document, string field, string path, List<string> reasons, bool required)
