@@ -38,7 +38,9 @@ public static class OrderServiceRegistration
         if (mongo.ConnectionString is not null)
         {
             // Without MongoDB there is nothing to read or record: the listener reports it and stays idle.
-            builder.Services.AddOptions<ListenerLeaseOptions>().BindConfiguration(ListenerLeaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddOptions<ListenerLeaseOptions>().BindConfiguration(ListenerLeaseOptions.SectionName).ValidateDataAnnotations()
+                .Validate(lease => lease.RenewInterval * 3 <= lease.TimeToLive, "OrderListener:Lease:RenewInterval must be at most a third of TimeToLive: a leader renews several times before its lease could run out.")
+                .ValidateOnStart();
             builder.Services.AddSingleton<ListenerLease>();
             builder.Services.AddSingleton<CheckpointStore>();
             builder.Services.AddSingleton<RejectedOrderStore>();

@@ -30,6 +30,7 @@ public sealed class ListenerLease(
     private readonly string _id = $"lease:{checkpoints.Value.ListenerName}";
     private readonly string _checkpointId = checkpoints.Value.ListenerName;
     private long _token;
+    private long _confirmedAt;
     private volatile LeaseHolder? _holder;
 
     /// <summary>This instance's name in the lease: host, process and a random part (two processes on one host differ).</summary>
@@ -40,6 +41,12 @@ public sealed class ListenerLease(
 
     public bool IsLeader => Token > 0;
 
+    /// <summary>
+    /// When (a <see cref="TimeProvider"/> timestamp) the last write that took or renewed the lease was sent: the lease
+    /// holds until <see cref="ListenerLeaseOptions.TimeToLive"/> after this in everyone's eyes, however long the answer took.
+    /// </summary>
+    public long ConfirmedAt => Interlocked.Read(ref _confirmedAt);
+
     /// <summary>Who held the lease when this instance last looked (itself when it leads); null before it looked.</summary>
     public LeaseHolder? Holder => _holder;
 
@@ -47,6 +54,7 @@ public sealed class ListenerLease(
     /// <returns>Whether this instance leads now.</returns>
     public async Task<bool> TryAcquireAsync(CancellationToken cancellationToken)
     {
+        var sentAt = time.GetTimestamp();
         var now = time.GetUtcNow().UtcDateTime;
         var free = new BsonDocument
         {
@@ -76,13 +84,39 @@ public sealed class ListenerLease(
         }
 
         // The checkpoint carries the newest token from now on: a write with an older one is refused.
-        await _collection.UpdateOneAsync(
-            CheckpointStore.FencedBy(_checkpointId, held.Token),
-            new BsonDocument("$set", new BsonDocument("fence", held.Token)),
-            new UpdateOptions { IsUpsert = true },
-            cancellationToken);
+        try
+        {
+            await _collection.UpdateOneAsync(
+                CheckpointStore.FencedBy(_checkpointId, held.Token),
+                new BsonDocument("$set", new BsonDocument("fence", held.Token)),
+                new UpdateOptions { IsUpsert = true },
+                cancellationToken);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // The checkpoint is fenced by a newer token than the lease has: the lease document was lost (deleted,
+            // restored from an older backup). Its token jumps to the fence, so the next take (a moment later) is newer.
+            await CatchUpWithFenceAsync(cancellationToken);
+            return false;
+        }
+
+        Interlocked.Exchange(ref _confirmedAt, sentAt);
         Interlocked.Exchange(ref _token, held.Token);
         return true;
+    }
+
+    private async Task CatchUpWithFenceAsync(CancellationToken cancellationToken)
+    {
+        var checkpoint = await _collection.Find(new BsonDocument("_id", _checkpointId)).FirstOrDefaultAsync(cancellationToken);
+        if (checkpoint?.GetValue("fence", BsonNull.Value) is not { IsNumeric: true } fence)
+        {
+            return;
+        }
+
+        await _collection.UpdateOneAsync(
+            new BsonDocument { { "_id", _id }, { "holder", Instance }, { "token", new BsonDocument("$lt", fence.ToInt64()) } },
+            new BsonDocument("$set", new BsonDocument("token", fence.ToInt64())),
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>Extends the lease this instance holds.</summary>
@@ -97,6 +131,7 @@ public sealed class ListenerLease(
 
         // An upsert: a lease document that is gone (its database was dropped) is written again as this instance's;
         // one that another instance holds is not matched, and a second cannot be inserted beside it.
+        var sentAt = time.GetTimestamp();
         var now = time.GetUtcNow().UtcDateTime;
         try
         {
@@ -106,6 +141,7 @@ public sealed class ListenerLease(
                 new UpdateOptions { IsUpsert = true },
                 cancellationToken);
             _holder = new LeaseHolder(Instance, token, now + options.Value.TimeToLive);
+            Interlocked.Exchange(ref _confirmedAt, sentAt);
             return true;
         }
         catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
@@ -160,7 +196,7 @@ public sealed class ListenerLeaseOptions
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromSeconds(6);
 
-    /// <summary>How often the leader renews; well under the time to live, so a slow renewal does not lose it.</summary>
+    /// <summary>How often the leader renews; at most a third of the time to live, so one failed renewal does not lose it.</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -95,42 +95,64 @@ public sealed partial class OrderChangeListener(
         return false;
     }
 
-    /// <summary>Renews the lease while this instance leads; cancels <paramref name="leading"/> when it is lost or cannot be renewed in time.</summary>
+    /// <summary>
+    /// Renews the lease while this instance leads; cancels <paramref name="leading"/> when it is lost, when it could not
+    /// be renewed in time, or when the stream has gone silent (to open a new one).
+    /// </summary>
+    /// <remarks>
+    /// Leading ends before the lease can run out in anyone's eyes: <see cref="ListenerLeaseOptions.TimeToLive"/> after
+    /// the last write that took or renewed it was sent, less one renew interval as a margin. A renewal that hangs
+    /// (a half-open connection) is cut off at that deadline too.
+    /// </remarks>
     private async Task KeepLeaseAsync(ListenerLease lease, CancellationTokenSource leading)
     {
-        var options = services.GetRequiredService<IOptions<ListenerLeaseOptions>>().Value;
-        var renewedAt = time.GetTimestamp();
+        var timing = services.GetRequiredService<IOptions<ListenerLeaseOptions>>().Value;
+        var silenceLimit = options.Value.SilenceLimit;
+        var leadFor = timing.TimeToLive - timing.RenewInterval;
         while (!leading.IsCancellationRequested)
         {
-            await Task.Delay(options.RenewInterval, time, leading.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var left = leadFor - time.GetElapsedTime(lease.ConfirmedAt);
+            await Task.Delay(left < timing.RenewInterval ? TimeSpan.FromTicks(Math.Max(0, left.Ticks)) : timing.RenewInterval, time, leading.Token)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (leading.IsCancellationRequested || !lease.IsLeader)
             {
                 break;
             }
 
+            left = leadFor - time.GetElapsedTime(lease.ConfirmedAt);
+            if (left <= TimeSpan.Zero)
+            {
+                lease.Lost();
+                LogLeaseLost(logger, "nobody known (it could not be renewed in time)");
+                break;
+            }
+
             try
             {
-                if (await lease.RenewAsync(leading.Token))
+                using var deadline = new CancellationTokenSource(left, time);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(leading.Token, deadline.Token);
+                if (!await lease.RenewAsync(attempt.Token))
                 {
-                    renewedAt = time.GetTimestamp();
-                    continue;
+                    LogLeaseLost(logger, lease.Holder?.Instance ?? "another instance");
+                    break;
                 }
-
-                LogLeaseLost(logger, lease.Holder?.Instance ?? "another instance");
             }
             catch (Exception ex) when (!leading.IsCancellationRequested)
             {
-                // MongoDB did not answer: the lease stands while its time lasts, and is given up before it runs out.
-                if (time.GetElapsedTime(renewedAt) < options.TimeToLive - options.RenewInterval)
-                {
-                    continue;
-                }
-
-                lease.Lost();
-                LogLeaseLost(logger, $"nobody known (it could not be renewed: {ex.Message})");
+                // MongoDB did not answer in time: the lease stands while its time lasts; the next pass tries again or gives it up.
+                LogRenewalFailed(logger, ex);
+                continue;
             }
 
-            break;
+            if (status.Listener.State == ListenerState.Listening && status.Held is null
+                && status.LastReadAt is { } read && time.GetUtcNow() - read > silenceLimit)
+            {
+                // The stream has not answered for far longer than a getMore waits (a half-open connection): this
+                // instance keeps the lease, stops reading and opens a new stream from the checkpoint.
+                LogStreamSilent(logger, (time.GetUtcNow() - read).TotalSeconds);
+                await leading.CancelAsync();
+                return;
+            }
         }
 
         if (!lease.IsLeader)
@@ -222,6 +244,12 @@ public sealed partial class OrderChangeListener(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The order listener's lease was lost to {Holder}; this instance stops forwarding and stands by")]
     private static partial void LogLeaseLost(ILogger logger, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The order listener's lease could not be renewed; it holds a little longer and is given up before it runs out")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The change stream has not answered for {Seconds:0} s; it is opened again from the checkpoint")]
+    private static partial void LogStreamSilent(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The order listener's lease could not be given up on stopping; it runs out by itself")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);

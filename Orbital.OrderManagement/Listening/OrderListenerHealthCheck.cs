@@ -13,8 +13,7 @@ namespace Orbital.OrderManagement.Listening;
 /// </summary>
 public sealed class OrderListenerHealthCheck(OrderListenerStatus status, IOptions<OrderListenerOptions> options, TimeProvider time, ListenerLease? lease = null) : IHealthCheck
 {
-    // A getMore answers within MaxAwaitTime; this much silence means a stream that hangs (a half-open connection).
-    private readonly TimeSpan _silenceLimit = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.Value.MaxAwaitTime.Ticks * 5));
+    private readonly TimeSpan _silenceLimit = options.Value.SilenceLimit;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -19,6 +19,12 @@ public sealed class OrderListenerOptions
     public TimeSpan MaxAwaitTime { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// A getMore answers within <see cref="MaxAwaitTime"/>; this much silence (at least 30 s) means a stream that hangs,
+    /// as on a half-open connection: health says so, and the leader opens a new stream.
+    /// </summary>
+    public TimeSpan SilenceLimit => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, MaxAwaitTime.Ticks * 5));
+
+    /// <summary>
     /// How often a quiet stream's position is checkpointed, so the saved token never falls off the oplog while no
     /// orders arrive.
     /// </summary>

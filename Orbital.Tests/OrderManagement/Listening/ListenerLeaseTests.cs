@@ -107,6 +107,29 @@ public sealed class ListenerLeaseTests : IDisposable
         Assert.Null(await Store(current).LoadAsync(Cancellation));
     }
 
+    [Fact]
+    public async Task A_lost_lease_document_is_taken_again_with_a_token_newer_than_the_checkpoints_fence()
+    {
+        var first = Lease();
+        Assert.True(await first.TryAcquireAsync(Cancellation));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var second = Lease();
+        Assert.True(await second.TryAcquireAsync(Cancellation));
+        Assert.Equal(2, second.Token);
+
+        // The lease document is gone (deleted by hand, or the collection restored from an older backup) while the
+        // checkpoint keeps fence 2: a token counted from 1 again would never pass it.
+        await _database.GetCollection<BsonDocument>("orbital_checkpoints").DeleteOneAsync(new BsonDocument("_id", "lease:order-listener"), Cancellation);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var third = Lease();
+
+        Assert.False(await third.TryAcquireAsync(Cancellation));
+        Assert.True(await third.TryAcquireAsync(Cancellation));
+        Assert.Equal(3, third.Token);
+        Assert.True(await Store(third).SaveAsync(Token(5), new DateTime(2026, 12, 6, 12, 0, 5, DateTimeKind.Utc), Cancellation));
+        await Assert.ThrowsAsync<LeaseLostException>(() => Store(second).SaveAsync(Token(4), DateTime.UtcNow, Cancellation));
+    }
+
     private ListenerLease Lease()
         => new(_database, Options.Create(new CheckpointOptions()), Options.Create(new ListenerLeaseOptions { TimeToLive = TimeSpan.FromSeconds(6) }), _time);
 
