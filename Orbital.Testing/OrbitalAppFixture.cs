@@ -24,7 +24,15 @@ public sealed class OrbitalAppFixture : DistributedAppFixture
 
     public KitchenDatabase Kitchen { get; private set; } = null!;
 
-    protected override IEnumerable<string> Settings => [$"ConnectionStrings:orders={_mongo.ConnectionString(_database)}"];
+    protected override IEnumerable<string> Settings =>
+    [
+        $"ConnectionStrings:orders={_mongo.ConnectionString(_database)}",
+        $"Orbital:Replicas:Kitchen={Replicas}",
+        $"Orbital:Replicas:OrderManagement={Replicas}",
+    ];
+
+    /// <summary>How many instances of each service run (each service's endpoint is then a proxy in front of them).</summary>
+    public int Replicas { get; init; } = 1;
 
     public override async ValueTask InitializeAsync()
     {

@@ -6,16 +6,16 @@ using Orbital.Benchmarks.Chaos;
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- payload | pipeline [--orders N]
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- backlog [--orders N] | intake
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- screens [--screens N] [--rate R] [--seconds S]
-// dotnet run -c Release --project bench/Orbital.Benchmarks -- chaos [--orders N] [--rate R] [--short] [--report FILE]
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- chaos [--replicas N] [--orders N] [--rate R] [--short] [--report FILE]
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 string[] verbs = ["payload", "pipeline", "backlog", "intake", "screens", "chaos"];
-string[] valueOptions = ["--report", "--orders", "--rate", "--screens", "--seconds"];
+string[] valueOptions = ["--report", "--orders", "--rate", "--screens", "--seconds", "--replicas"];
 var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !valueOptions.Contains(args[i - 1]))).ToList();
 var verb = positional.FirstOrDefault();
 if (positional.Count > 1 || (verb is not null && !verbs.Contains(verb)))
 {
-    Console.Error.WriteLine($"usage: [{string.Join(" | ", verbs)}] [--orders N] [--rate R] [--screens N] [--seconds S] [--short] [--report FILE]");
+    Console.Error.WriteLine($"usage: [{string.Join(" | ", verbs)}] [--orders N] [--rate R] [--screens N] [--seconds S] [--replicas N] [--short] [--report FILE]");
     return 2;
 }
 
@@ -28,13 +28,16 @@ if (verb == "chaos")
         Screens: 20,
         FaultInterval: TimeSpan.FromSeconds(15),
         Outage: TimeSpan.FromSeconds(10),
-        OneOfEach: quick);
+        OneOfEach: quick,
+        Replicas: Math.Clamp(IntOption("--replicas", 1), 1, 5));
     var result = await new ChaosRun(settings).RunAsync();
     var chaosReport = ChaosReport.Format(result, "dotnet run -c Release --project bench/Orbital.Benchmarks -- " + string.Join(' ', args));
     Console.WriteLine(chaosReport);
     if (Option("--report") is { } chaosFile)
     {
-        await File.WriteAllTextAsync(chaosFile, chaosReport);
+        // One file holds both runs: a run replaces its own section (one instance of each service, or replicas).
+        var existing = File.Exists(chaosFile) ? await File.ReadAllTextAsync(chaosFile) : string.Empty;
+        await File.WriteAllTextAsync(chaosFile, ChaosReport.Replace(existing, chaosReport, settings.Replicas > 1));
     }
 
     return result.Passed ? 0 : 1;

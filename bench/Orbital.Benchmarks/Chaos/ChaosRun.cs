@@ -18,13 +18,16 @@ namespace Orbital.Benchmarks.Chaos;
 /// </summary>
 internal sealed class ChaosRun(ChaosSettings settings)
 {
-    private static readonly FaultKind[] s_kinds = Enum.GetValues<FaultKind>();
+    private readonly FaultKind[] _kinds = settings.Replicas > 1
+        ? Enum.GetValues<FaultKind>()
+        : [.. Enum.GetValues<FaultKind>().Where(k => k != FaultKind.RollingRestart)];
 
     public async Task<ChaosResult> RunAsync()
     {
         // Production timings: the services retry from 1 s to 60 s, as they would in a kitchen.
-        await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false };
+        await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false, Replicas = settings.Replicas };
         await app.InitializeAsync();
+        await using var instances = new ServiceInstances(app);
         var kitchen = app.GetEndpoint("kitchen-batch", "http");
         using var stopScreens = new CancellationTokenSource();
         var screens = new List<ChaosScreen>();
@@ -40,7 +43,7 @@ internal sealed class ChaosRun(ChaosSettings settings)
         var written = new Dictionary<string, DateTime>();
         var changes = new List<OrderChangeWritten>();
         var writer = Task.Run(() => WriteAsync(app, written, changes, clock));
-        var faults = await InjectAsync(app, writer);
+        var faults = await InjectAsync(app, instances, writer);
         await writer;
         var writeSpan = clock.Elapsed;
 
@@ -58,6 +61,8 @@ internal sealed class ChaosRun(ChaosSettings settings)
             fault.Recovery = next.Key is null ? null : received[next.Key] - fault.EndedAt;
         }
 
+        // Every order service settled: all healthy, one leading, none holding an order.
+        await WaitForAsync(async () => Settles(await HealthAsync(instances)), TimeSpan.FromMinutes(1));
         var rows = await app.Kitchen.OrderRowCountsAsync(written.Keys.ToList());
         return new ChaosResult(
             settings,
@@ -72,7 +77,7 @@ internal sealed class ChaosRun(ChaosSettings settings)
             ChangesMissed: changesMissed,
             Events: events,
             Screens: [.. screens.Select(s => ScreenResult.Of(s, events))],
-            OrderServiceHealth: await HealthAsync(app));
+            OrderServices: await HealthAsync(instances));
     }
 
     /// <summary>A device token per screen, created with the manager key as a kitchen manager would.</summary>
@@ -178,13 +183,13 @@ internal sealed class ChaosRun(ChaosSettings settings)
     }
 
     /// <summary>A fault every interval while orders are written (or once of each kind for a short run).</summary>
-    private async Task<List<Fault>> InjectAsync(OrbitalAppFixture app, Task writer)
+    private async Task<List<Fault>> InjectAsync(OrbitalAppFixture app, ServiceInstances instances, Task writer)
     {
-        var injector = new FaultInjector(app, settings.Outage);
+        var injector = new FaultInjector(app, instances, settings.Outage);
         var faults = new List<Fault>();
         while (true)
         {
-            if (settings.OneOfEach ? faults.Count == s_kinds.Length : writer.IsCompleted)
+            if (settings.OneOfEach ? faults.Count == _kinds.Length : writer.IsCompleted)
             {
                 return faults;
             }
@@ -198,7 +203,7 @@ internal sealed class ChaosRun(ChaosSettings settings)
 
             await wait;
 
-            var kind = s_kinds[faults.Count % s_kinds.Length];
+            var kind = _kinds[faults.Count % _kinds.Length];
             Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} fault {faults.Count + 1}: {kind}");
             faults.Add(await injector.InjectAsync(faults.Count + 1, kind));
         }
@@ -217,10 +222,22 @@ internal sealed class ChaosRun(ChaosSettings settings)
         return ids.Length == 0 ? [] : [.. ids.Split(',').Select(id => long.Parse(id, CultureInfo.InvariantCulture))];
     }
 
-    private static async Task<JsonElement> HealthAsync(OrbitalAppFixture app)
+    /// <summary>All order service instances healthy, none holding an order, exactly one leading the listener.</summary>
+    public static bool Settles(IReadOnlyList<OrderServiceHealth> services)
+        => services.All(s => s.Healthy && !s.HoldsOrder) && services.Count(s => s.Leads) == 1;
+
+    /// <summary>Each order service instance's own <c>/health</c> (not the shared endpoint, which any of them may answer).</summary>
+    private static async Task<List<OrderServiceHealth>> HealthAsync(ServiceInstances instances)
     {
-        using var client = app.CreateHttpClient("order-management");
-        return JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement.Clone();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var reports = new List<OrderServiceHealth>();
+        foreach (var instance in instances.Of("order-management"))
+        {
+            using var response = await client.GetAsync(new Uri(instance.Http!, "/health"));
+            reports.Add(new OrderServiceHealth(instance.Id, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone()));
+        }
+
+        return reports;
     }
 
     private static Task WaitForAsync(Func<bool> condition, TimeSpan timeout) => WaitForAsync(() => Task.FromResult(condition()), timeout);
@@ -248,7 +265,7 @@ internal sealed class ChaosRun(ChaosSettings settings)
 }
 
 /// <summary>How a chaos run is shaped.</summary>
-internal sealed record ChaosSettings(int Orders, double OrdersPerSecond, int Screens, TimeSpan FaultInterval, TimeSpan Outage, bool OneOfEach)
+internal sealed record ChaosSettings(int Orders, double OrdersPerSecond, int Screens, TimeSpan FaultInterval, TimeSpan Outage, bool OneOfEach, int Replicas)
 {
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
@@ -288,20 +305,24 @@ internal sealed record ChaosResult(
     int ChangesMissed,
     IReadOnlyList<long> Events,
     IReadOnlyList<ScreenResult> Screens,
-    JsonElement OrderServiceHealth)
+    IReadOnlyList<OrderServiceHealth> OrderServices)
 {
-    /// <summary>The order service is healthy and holds no order.</summary>
-    public bool OrderServiceHoldsNothing
-    {
-        get
-        {
-            var listener = OrderServiceHealth.GetProperty("checks").GetProperty("order-listener");
-            var held = listener.TryGetProperty("data", out var data) && data.TryGetProperty("heldOrder", out _);
-            return OrderServiceHealth.GetProperty("status").GetString() == "Healthy" && !held;
-        }
-    }
+    /// <summary>Every order service instance is healthy and holds no order, and exactly one leads the listener.</summary>
+    public bool OrderServiceHoldsNothing => OrderServices.Count == Settings.Replicas && ChaosRun.Settles(OrderServices);
 
     public bool Passed => Lost == 0 && Duplicated == 0 && ChangesMissed == 0 && Screens.All(s => s.Perfect) && OrderServiceHoldsNothing;
+}
+
+/// <summary>One order service instance's health report at the end of a run.</summary>
+internal sealed record OrderServiceHealth(string Instance, JsonElement Report)
+{
+    private JsonElement? Listener => Report.TryGetProperty("checks", out var checks) && checks.TryGetProperty("order-listener", out var listener) && listener.TryGetProperty("data", out var data) ? data : null;
+
+    public bool Healthy => Report.TryGetProperty("status", out var status) && status.GetString() == "Healthy";
+
+    public bool HoldsOrder => Listener is { } data && data.TryGetProperty("heldOrder", out _);
+
+    public bool Leads => Listener is { } data && data.TryGetProperty("leads", out var leads) && leads.ValueKind == JsonValueKind.True;
 }
 
 /// <summary>A change the platform made to an order during the run: its first line lowered to one, or the order cancelled.</summary>

@@ -1,13 +1,16 @@
 namespace Orbital.Benchmarks.Chaos;
 
-/// <summary>The faults a chaos run injects, one every few seconds, in this order.</summary>
+/// <summary>The faults a chaos run injects, one every few seconds, in turn.</summary>
 internal enum FaultKind
 {
-    /// <summary>kill -9 of the order service, then a restart (as a supervisor would).</summary>
+    /// <summary>kill -9 of the order service (with replicas: the one that leads the listener), then a restart.</summary>
     KillOrderService,
 
-    /// <summary>kill -9 of the kitchen, then a restart.</summary>
+    /// <summary>kill -9 of the kitchen (with replicas: one of them, in turn), then a restart.</summary>
     KillKitchen,
+
+    /// <summary>A rolling restart, as a deploy does it: each replica of each service stopped gracefully and started again, one at a time.</summary>
+    RollingRestart,
 
     /// <summary>PostgreSQL stopped for the outage time, then started again.</summary>
     StopPostgres,
@@ -24,4 +27,10 @@ internal sealed record Fault(int Number, FaultKind Kind, DateTime StartedAt, Dat
 {
     /// <summary>From the fault's end until the first order written after it reached the kitchen.</summary>
     public TimeSpan? Recovery { get; set; }
+
+    /// <summary>With replicas: from the leading order service's end (killed, or stopped) until another instance led.</summary>
+    public TimeSpan? Failover { get; init; }
+
+    /// <summary>What was done to which instance.</summary>
+    public string? Detail { get; init; }
 }
