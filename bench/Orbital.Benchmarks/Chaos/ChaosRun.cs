@@ -162,7 +162,10 @@ internal sealed class ChaosRun(ChaosSettings settings)
         }
     }
 
-    /// <summary>How many of the changes the kitchen does not show: a cancelled order not cancelled, a lowered line not lowered.</summary>
+    /// <summary>
+    /// How many of the changes the kitchen does not show: a cancelled order not cancelled, a lowered line not lowered
+    /// (compared in menu items: a line mapped to two of a production item holds 2 of it for 1 ordered).
+    /// </summary>
     private static async Task<int> ChangesMissedAsync(OrbitalAppFixture app, List<OrderChangeWritten> changes)
     {
         var cancelled = changes.Where(c => c.Cancelled).Select(c => c.OrderId).ToArray();
@@ -175,7 +178,7 @@ internal sealed class ChaosRun(ChaosSettings settings)
             SELECT count(*) FROM unnest($1::text[], $2::text[]) AS e(order_id, line_id)
             LEFT JOIN orders o ON o.order_id = e.order_id
             LEFT JOIN order_lines l ON l.kitchen_order_id = o.id AND l.line_id = e.line_id
-            WHERE l.quantity IS DISTINCT FROM 1
+            WHERE l.menu_quantity IS DISTINCT FROM 1
             """,
             (object)lowered.Select(c => c.OrderId).ToArray(),
             (object)lowered.Select(c => c.LineId!).ToArray());
