@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Orbital.Contracts.Validation;
+using Orbital.KitchenBatch.Analytics;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Devices;
 using Orbital.KitchenBatch.Diagnostics;
@@ -96,6 +97,9 @@ public static class KitchenServiceRegistration
         services.AddSingleton<ISchemaReadyListener>(sp => sp.GetRequiredService<ProductionCatalog>());
         services.AddHostedService<ProductionCatalogRefresh>();
         services.AddScoped<ProductionService>();
+        services.AddOptions<KitchenAnalyticsOptions>().BindConfiguration(KitchenAnalyticsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<KitchenAnalytics>();
+        services.AddHostedService<MeasurementRetention>();
         services.AddScoped<OrderClosingService>();
         services.AddSingleton<KitchenClockService>();
         services.AddHostedService(sp => sp.GetRequiredService<KitchenClockService>());
@@ -139,7 +143,8 @@ public static class KitchenServiceRegistration
         services.AddAuthentication(KitchenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, KitchenAuthenticationHandler>(KitchenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(DevicesApi.ManagerPolicy, policy => policy.RequireRole(KitchenCaller.ManagerRole));
+            .AddPolicy(DevicesApi.ManagerPolicy, policy => policy.RequireRole(KitchenCaller.ManagerRole))
+            .AddPolicy(DevicesApi.AnalyticsPolicy, policy => policy.RequireRole(KitchenCaller.ManagerRole, KitchenCaller.ManagerDeviceRole));
         services.AddKitchenRateLimits();
 
         services.AddProblemDetails();

@@ -1,4 +1,5 @@
 using Orbital.KitchenBatch;
+using Orbital.KitchenBatch.Analytics;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Devices;
 using Orbital.KitchenBatch.Http;
@@ -42,6 +43,7 @@ app.MapOrdersApi();
 app.MapSurplusApi();
 app.MapProductionApi();
 app.MapScheduleApi();
+app.MapAnalyticsApi();
 app.MapKitchenEventsApi();
 app.MapDevicesApi();
 app.MapGrpcService<OrderIntakeService>();

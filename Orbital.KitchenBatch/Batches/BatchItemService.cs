@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Orbital.KitchenBatch.Analytics;
+using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Orders;
@@ -13,7 +15,7 @@ namespace Orbital.KitchenBatch.Batches;
 /// did: a batch is never over-completed. Orders a completion finishes are locked before their readiness is
 /// decided, so two completions finishing one order's last two lines cannot both miss that it is ready.
 /// </summary>
-public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, OrderReadiness readiness, FireSchedule schedule, TimeProvider time)
+public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, OrderReadiness readiness, FireSchedule schedule, KitchenTelemetry telemetry, TimeProvider time)
 {
     public async Task<BatchActionResult> StartAsync(long batchItemId, int quantity, CancellationToken cancellationToken)
     {
@@ -24,10 +26,14 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
             return BatchActionResult.NotFound;
         }
 
-        if (BatchAllocator.Start(item, quantity, time.GetUtcNow()) is { } refusal)
+        var now = time.GetUtcNow();
+        var cooking = item.InProgressQuantity;
+        if (BatchAllocator.Start(item, quantity, now) is { } refusal)
         {
             return BatchActionResult.Refused(refusal);
         }
+
+        await BatchRunLog.StartedAsync(db, item, cooking, quantity, now, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         events.Add(KitchenEventTypes.BatchStarted, item.Station, new BatchStartedPayload(item.Id, item.Station, item.ItemName, item.Modifiers, quantity));
@@ -50,11 +56,14 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
         var openLines = BatchAllocator.DueFirst(
             await db.OrderLines.Where(l => l.BatchItemId == batchItemId).Open().ToListAsync(cancellationToken),
             schedule.Now().StaleBefore).ToList();
+        var cooking = item.InProgressQuantity;
         var completion = BatchAllocator.Complete(item, openLines, quantity, now);
         if (completion.Refusal is { } refusal)
         {
             return BatchActionResult.Refused(refusal);
         }
+
+        var batches = await BatchRunLog.CompletedAsync(db, item, cooking, quantity, now, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         var (orders, ready) = await readiness.MarkReadyAsync([.. completion.Allocations.Select(a => a.Line.KitchenOrderId).Distinct()], now, cancellationToken);
@@ -73,6 +82,15 @@ public sealed class BatchItemService(KitchenDbContext db, KitchenTransactions tr
             events.Add(KitchenEventTypes.OrderReady, station: null, order);
         }
 
+        var linesReady = completion.Allocations
+            .Where(a => a.Line.ReadyAt == now)
+            .Select(a => (a.Line.Station, Waited: now - orders[a.Line.KitchenOrderId].ReceivedAt))
+            .ToList();
+        transactions.AfterCommit(() =>
+        {
+            batches.ForEach(telemetry.BatchCompleted);
+            linesReady.ForEach(l => telemetry.LineReady(l.Station, l.Waited));
+        });
         await write.CommitAsync(cancellationToken);
         return BatchActionResult.Done(view, ready);
     }

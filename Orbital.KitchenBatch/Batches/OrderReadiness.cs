@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Orders;
@@ -10,7 +11,7 @@ namespace Orbital.KitchenBatch.Batches;
 /// surplus). The orders are locked first, in id order, so two transactions finishing one order's last two lines
 /// cannot both miss that it is ready.
 /// </summary>
-public sealed class OrderReadiness(KitchenDbContext db)
+public sealed class OrderReadiness(KitchenDbContext db, KitchenTransactions transactions, KitchenTelemetry telemetry)
 {
     /// <summary>Locks <paramref name="orderIds"/> and marks the open ones with nothing left to cook as ready.</summary>
     /// <returns>The orders by id, and the ones that became ready.</returns>
@@ -38,6 +39,11 @@ public sealed class OrderReadiness(KitchenDbContext db)
             order.Status = OrderStatus.Ready;
             order.ReadyAt = now;
             ready.Add(ReadyOrderView.From(order));
+            if (now > order.DueAt)
+            {
+                var brand = order.Brand;
+                transactions.AfterCommit(() => telemetry.OrderLate(brand));
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -25,16 +25,16 @@ public sealed partial class DeviceService(
     private readonly KitchenAuthOptions _options = options.Value;
 
     /// <summary>Creates a device and its token.</summary>
-    public async Task<(Device Device, string Token)> CreateAsync(string name, string? station, TimeSpan? lifetime, CancellationToken cancellationToken)
+    public async Task<(Device Device, string Token)> CreateAsync(string name, string? station, DeviceRole role, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
         await using var write = await transactions.BeginAsync(cancellationToken);
-        var device = NewDevice(name, station, lifetime);
+        var device = NewDevice(name, station, role, lifetime);
         db.Devices.Add(device);
         await db.SaveChangesAsync(cancellationToken);
         transactions.AfterCommit(() => registry.Known(device));
         await write.CommitAsync(cancellationToken);
         LogCreated(logger, device.Id, device.Name, device.Station ?? "(all)");
-        return (device, codec.Write(new DeviceToken(device.Id, device.Station, device.ExpiresAt)));
+        return (device, codec.Write(TokenOf(device)));
     }
 
     public Task<List<Device>> ListAsync(CancellationToken cancellationToken)
@@ -62,12 +62,12 @@ public sealed partial class DeviceService(
     }
 
     /// <summary>A pairing code for a device to be: eight digits, usable once, for a few minutes.</summary>
-    public async Task<(string Code, DateTimeOffset ExpiresAt)> CreatePairingCodeAsync(string name, string? station, CancellationToken cancellationToken)
+    public async Task<(string Code, DateTimeOffset ExpiresAt)> CreatePairingCodeAsync(string name, string? station, DeviceRole role, CancellationToken cancellationToken)
     {
         var code = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{RandomNumberGenerator.GetInt32(0, 10_000):D4}-{RandomNumberGenerator.GetInt32(0, 10_000):D4}");
         var expiresAt = time.GetUtcNow() + _options.PairingCodeLifetime;
         await using var write = await transactions.BeginAsync(cancellationToken);
-        db.PairingCodes.Add(new PairingCode { CodeHash = Hash(code), DeviceName = name, Station = station, ExpiresAt = expiresAt });
+        db.PairingCodes.Add(new PairingCode { CodeHash = Hash(code), DeviceName = name, Station = station, Role = role, ExpiresAt = expiresAt });
         await db.SaveChangesAsync(cancellationToken);
         await write.CommitAsync(cancellationToken);
         return (code, expiresAt);
@@ -95,17 +95,19 @@ public sealed partial class DeviceService(
             return null;
         }
 
-        var device = NewDevice(pairing.DeviceName, pairing.Station, lifetime: null);
+        var device = NewDevice(pairing.DeviceName, pairing.Station, pairing.Role, lifetime: null);
         db.Devices.Add(device);
         pairing.DeviceId = device.Id;
         await db.SaveChangesAsync(cancellationToken);
         transactions.AfterCommit(() => registry.Known(device));
         await write.CommitAsync(cancellationToken);
         LogPaired(logger, device.Id, device.Name, device.Station ?? "(all)");
-        return (device, codec.Write(new DeviceToken(device.Id, device.Station, device.ExpiresAt)));
+        return (device, codec.Write(TokenOf(device)));
     }
 
-    private Device NewDevice(string name, string? station, TimeSpan? lifetime)
+    private static DeviceToken TokenOf(Device device) => new(device.Id, device.Station, device.ExpiresAt) { Role = device.Role };
+
+    private Device NewDevice(string name, string? station, DeviceRole role, TimeSpan? lifetime)
     {
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
@@ -114,6 +116,7 @@ public sealed partial class DeviceService(
             Id = Guid.CreateVersion7(),
             Name = name,
             Station = station,
+            Role = role,
             CreatedAt = now,
             ExpiresAt = now + (lifetime ?? _options.DeviceTokenLifetime),
         };

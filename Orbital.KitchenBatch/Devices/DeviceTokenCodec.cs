@@ -16,6 +16,8 @@ namespace Orbital.KitchenBatch.Devices;
 public sealed class DeviceTokenCodec(IOptions<KitchenAuthOptions> options)
 {
     private const string Version = "v1";
+    private const string ManagerRole = "m";
+    private static readonly JsonSerializerOptions s_payloadOptions = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private static readonly byte[] s_purpose = "orbital device tokens v1"u8.ToArray();
     private readonly byte[]? _key = options.Value.ManagerKey is { Length: > 0 } managerKey
         ? HMACSHA256.HashData(Encoding.UTF8.GetBytes(managerKey), s_purpose)
@@ -25,7 +27,7 @@ public sealed class DeviceTokenCodec(IOptions<KitchenAuthOptions> options)
     {
         ArgumentNullException.ThrowIfNull(token);
         var key = _key ?? throw new InvalidOperationException($"{KitchenAuthOptions.SectionName}:ManagerKey is not set: no device token can be issued.");
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(token.DeviceId, token.Station, token.ExpiresAt.ToUnixTimeSeconds()));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(token.DeviceId, token.Station, token.ExpiresAt.ToUnixTimeSeconds(), token.Role == Model.DeviceRole.Manager ? ManagerRole : null), s_payloadOptions);
         var signature = HMACSHA256.HashData(key, payload);
         return $"{Version}.{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(signature)}";
     }
@@ -54,7 +56,7 @@ public sealed class DeviceTokenCodec(IOptions<KitchenAuthOptions> options)
         try
         {
             var content = JsonSerializer.Deserialize<Payload>(payload);
-            return content is null ? null : new DeviceToken(content.D, content.S, DateTimeOffset.FromUnixTimeSeconds(content.E));
+            return content is null ? null : new DeviceToken(content.D, content.S, DateTimeOffset.FromUnixTimeSeconds(content.E)) { Role = content.R == ManagerRole ? Model.DeviceRole.Manager : Model.DeviceRole.Screen };
         }
         catch (Exception ex) when (ex is JsonException or ArgumentOutOfRangeException)
         {
@@ -62,5 +64,6 @@ public sealed class DeviceTokenCodec(IOptions<KitchenAuthOptions> options)
         }
     }
 
-    private sealed record Payload(Guid D, string? S, long E);
+    /// <summary>D: the device, S: its station, E: expiry (Unix seconds), R: "m" for a manager device (absent for a screen).</summary>
+    private sealed record Payload(Guid D, string? S, long E, string? R = null);
 }

@@ -12,6 +12,9 @@ public static class DevicesApi
 {
     public const string ManagerPolicy = "manager";
 
+    /// <summary>The manager key, or a device paired with the manager role: what reads the kitchen's analytics.</summary>
+    public const string AnalyticsPolicy = "analytics";
+
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var devices = app.MapGroup("/api/devices").WithTags("Devices");
@@ -51,7 +54,7 @@ public static class DevicesApi
         }
 
         var lifetime = request.ValidForDays is { } days ? TimeSpan.FromDays(days) : (TimeSpan?)null;
-        var (device, token) = await devices.CreateAsync(request.Name!.Trim(), request.Station?.Trim(), lifetime, cancellationToken);
+        var (device, token) = await devices.CreateAsync(request.Name!.Trim(), request.Station?.Trim(), request.DeviceRole, lifetime, cancellationToken);
         return TypedResults.Created($"/api/devices/{device.Id}", new DeviceTokenView(DeviceView.From(device), token));
     }
 
@@ -77,7 +80,7 @@ public static class DevicesApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var (code, expiresAt) = await devices.CreatePairingCodeAsync(request.Name!.Trim(), request.Station?.Trim(), cancellationToken);
+        var (code, expiresAt) = await devices.CreatePairingCodeAsync(request.Name!.Trim(), request.Station?.Trim(), request.DeviceRole, cancellationToken);
         return TypedResults.Created("/api/devices/pair", new PairingCodeView(code, expiresAt));
     }
 

@@ -160,9 +160,13 @@ public sealed class KitchenAuthenticationHandler(
         return (request.Path.StartsWithSegments("/api/events") && request.Query.TryGetValue("access_token", out var query) ? query.ToString() : null, false);
     }
 
-    private static Claim[] DeviceClaims(DeviceToken token) => token.Station is null
-        ? [new(ClaimTypes.Role, KitchenCaller.DeviceRole), new(KitchenCaller.DeviceClaim, token.DeviceId.ToString())]
-        : [new(ClaimTypes.Role, KitchenCaller.DeviceRole), new(KitchenCaller.DeviceClaim, token.DeviceId.ToString()), new(KitchenCaller.StationClaim, token.Station)];
+    private static Claim[] DeviceClaims(DeviceToken token) =>
+    [
+        new(ClaimTypes.Role, KitchenCaller.DeviceRole),
+        new(KitchenCaller.DeviceClaim, token.DeviceId.ToString()),
+        .. token.Station is null ? Array.Empty<Claim>() : [new(KitchenCaller.StationClaim, token.Station)],
+        .. token.Role == Model.DeviceRole.Manager ? [new Claim(ClaimTypes.Role, KitchenCaller.ManagerDeviceRole)] : Array.Empty<Claim>(),
+    ];
 
     private AuthenticateResult Success(Claim[] claims)
         => AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));

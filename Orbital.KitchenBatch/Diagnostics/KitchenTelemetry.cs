@@ -26,6 +26,10 @@ public sealed class KitchenTelemetry
     private readonly Counter<long> _cutOff;
     private readonly UpDownCounter<long> _screens;
     private readonly Histogram<double> _applyDuration;
+    private readonly Histogram<double> _prepTime;
+    private readonly Histogram<double> _ticketTime;
+    private readonly Counter<long> _lateOrders;
+    private readonly Counter<long> _waste;
 
     public KitchenTelemetry(IMeterFactory meterFactory, IOpenQuantitySource openQuantity)
     {
@@ -37,6 +41,10 @@ public sealed class KitchenTelemetry
         _cutOff = meter.CreateCounter<long>("orbital.kitchen.screens.cut_off", "{screen}", "Screens disconnected for falling too far behind (they reconnect and replay).");
         _screens = meter.CreateUpDownCounter<long>("orbital.kitchen.screens.connected", "{screen}", "Screens connected to /api/events.");
         _applyDuration = meter.CreateHistogram<double>("orbital.kitchen.intake.duration", "s", "One intake transaction, from the first look to the commit.");
+        _prepTime = meter.CreateHistogram<double>("orbital.kitchen.prep_time", "s", "One batch, from the cook's start to the completion of its last item, by station and production item.");
+        _ticketTime = meter.CreateHistogram<double>("orbital.kitchen.ticket_time", "s", "From an order's receipt until its lines at a station were ready, by station.");
+        _lateOrders = meter.CreateCounter<long>("orbital.kitchen.orders.late", "{order}", "Orders ready after their due time, by brand.");
+        _waste = meter.CreateCounter<long>("orbital.kitchen.waste", "{item}", "Cooked items thrown away, by station and how: discarded by a cook, or expired at the pass.");
         meter.CreateObservableGauge(
             "orbital.kitchen.open_quantity",
             () => openQuantity.Current.Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("station", s.Key))),
@@ -49,6 +57,23 @@ public sealed class KitchenTelemetry
 
     public void IntakeApplied(TimeSpan duration, int changes)
         => _applyDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("batch", changes == 1 ? "single" : "many"));
+
+    public void BatchCompleted(BatchRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.PrepTime is { } prep)
+        {
+            _prepTime.Record(prep.TotalSeconds, new KeyValuePair<string, object?>("station", run.Station), new KeyValuePair<string, object?>("production_item", run.ItemName));
+        }
+    }
+
+    public void LineReady(string station, TimeSpan sinceReceived)
+        => _ticketTime.Record(Math.Max(0, sinceReceived.TotalSeconds), new KeyValuePair<string, object?>("station", station));
+
+    public void OrderLate(string brand) => _lateOrders.Add(1, new KeyValuePair<string, object?>("brand", brand));
+
+    public void Wasted(string station, int quantity, string how)
+        => _waste.Add(quantity, new KeyValuePair<string, object?>("station", station), new KeyValuePair<string, object?>("how", how));
 
     public void ScreenConnected() => _screens.Add(1);
 

@@ -13,6 +13,9 @@ public sealed record KitchenCaller(bool IsManager, Guid? DeviceId, string? Stati
 
     public const string ManagerRole = "manager";
     public const string DeviceRole = "device";
+
+    /// <summary>A device paired as a manager device: it may read the analytics, never manage the kitchen.</summary>
+    public const string ManagerDeviceRole = "manager-device";
     public const string DeviceClaim = "orbital:device";
     public const string StationClaim = "orbital:station";
 

@@ -28,6 +28,10 @@ public sealed class KitchenDbContext(DbContextOptions<KitchenDbContext> options)
 
     public DbSet<KitchenClock> Clock => Set<KitchenClock>();
 
+    public DbSet<BatchRun> BatchRuns => Set<BatchRun>();
+
+    public DbSet<SurplusUse> SurplusUses => Set<SurplusUse>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KitchenDbContext).Assembly);

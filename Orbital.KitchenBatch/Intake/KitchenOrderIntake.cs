@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbital.Contracts.Orders;
+using Orbital.KitchenBatch.Analytics;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Infrastructure;
@@ -411,7 +412,7 @@ public sealed class KitchenOrderIntake(
                 .Open()
                 .ToListAsync(cancellationToken);
             var own = orders.SelectMany(o => o.Lines).Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
-            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own], schedule.Now().StaleBefore)], now));
+            assigned.AddRange(SurplusUseLog.Record(db, batch, BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own], schedule.Now().StaleBefore)], now), now));
         }
 
         return assigned;

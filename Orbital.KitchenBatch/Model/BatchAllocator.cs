@@ -46,7 +46,7 @@ public static class BatchAllocator
                 $"Only {item.OpenQuantity} '{Describe(item)}' are open at {item.Station}; {quantity} cannot be completed."));
         }
 
-        var allocations = Allocate(item, openLines, quantity);
+        var allocations = Allocate(item, openLines, quantity, now);
         item.InProgressQuantity = Math.Max(0, item.InProgressQuantity - quantity);
         item.UpdatedAt = now;
         return new BatchCompletion(allocations, null);
@@ -74,6 +74,7 @@ public static class BatchAllocator
         var released = Math.Max(0, line.CompletedQuantity - quantity);
         line.CompletedQuantity -= released;
         line.Quantity = quantity;
+        line.ReadyAt = line.OpenQuantity > 0 || quantity == 0 ? null : line.ReadyAt ?? (openBefore > 0 ? now : null);
         var freed = keepsFood ? released : 0;
         item.OpenQuantity += line.OpenQuantity - openBefore;
         item.InProgressQuantity = Math.Min(item.InProgressQuantity, item.OpenQuantity);
@@ -113,7 +114,7 @@ public static class BatchAllocator
             return [];
         }
 
-        var allocations = Allocate(item, openLines, quantity);
+        var allocations = Allocate(item, openLines, quantity, now);
         item.InProgressQuantity = Math.Min(item.InProgressQuantity, item.OpenQuantity);
         TakeSurplus(item, quantity);
         item.UpdatedAt = now;
@@ -221,7 +222,7 @@ public static class BatchAllocator
     }
 
     /// <summary>Takes <paramref name="quantity"/> of the open demand, in the lines' order (earliest due first).</summary>
-    private static List<LineAllocation> Allocate(BatchItem item, IReadOnlyList<OrderLine> openLines, int quantity)
+    private static List<LineAllocation> Allocate(BatchItem item, IReadOnlyList<OrderLine> openLines, int quantity, DateTimeOffset now)
     {
         var remaining = quantity;
         var allocations = new List<LineAllocation>();
@@ -234,6 +235,11 @@ public static class BatchAllocator
             }
 
             line.CompletedQuantity += take;
+            if (line.OpenQuantity == 0)
+            {
+                line.ReadyAt = now;
+            }
+
             allocations.Add(new LineAllocation(line, take));
             remaining -= take;
             if (remaining == 0)

@@ -11,6 +11,9 @@ public sealed class Device
     /// <summary>The one station it may act on; null for every station.</summary>
     public string? Station { get; set; }
 
+    /// <summary>What it may do besides working the boards: a manager device reads the analytics (the manager page).</summary>
+    public DeviceRole Role { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>When its token stops working by itself.</summary>

@@ -46,6 +46,9 @@ public sealed class OrderLine
     /// <summary>Its order's due time, kept on the line so completions find the earliest due by index.</summary>
     public DateTimeOffset DueAt { get; set; }
 
+    /// <summary>When its last item was completed (or given from surplus); null while anything is open.</summary>
+    public DateTimeOffset? ReadyAt { get; set; }
+
     /// <summary>The order's placed-at time, kept on the line so the oldest open lines are found by index.</summary>
     public DateTimeOffset PlacedAt { get; set; }
 

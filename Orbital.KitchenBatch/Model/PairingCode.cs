@@ -17,6 +17,9 @@ public sealed class PairingCode
     /// <summary>The station the device will be limited to; null for every station.</summary>
     public string? Station { get; set; }
 
+    /// <summary>What the device will be: a screen, or a manager device.</summary>
+    public DeviceRole Role { get; set; }
+
     public DateTimeOffset ExpiresAt { get; set; }
 
     /// <summary>The device it became, once used.</summary>

@@ -27,8 +27,47 @@ public sealed class KitchenProductionOptions
     /// <summary>Menu mappings created at start when the kitchen has none for that brand and item.</summary>
     public List<MenuMappingSeed> Mappings { get; set; } = [];
 
+    /// <summary>Which prep time sets an item's fire time: the configured one, the one learned from its batches, or learned once there are enough batches (the default).</summary>
+    public PrepTimeSource PrepTimeSource { get; set; } = PrepTimeSource.LearnedWithFallback;
+
+    /// <summary>How prep times are learned from the kitchen's own batches.</summary>
+    public PrepTimeLearningOptions Learning { get; set; } = new();
+
     /// <summary>The prep time of an item at <paramref name="station"/> that has none of its own.</summary>
     public TimeSpan PrepTimeAt(string station) => StationPrepTimes.TryGetValue(station, out var prep) ? prep : DefaultPrepTime;
+}
+
+/// <summary>Which prep time sets a production item's fire time.</summary>
+public enum PrepTimeSource
+{
+    /// <summary>The item's configured prep time (else its station's default).</summary>
+    Configured,
+
+    /// <summary>The median of its recent batches as soon as there is one; configured before that.</summary>
+    Learned,
+
+    /// <summary>The median of its recent batches once there are <see cref="PrepTimeLearningOptions.MinimumSamples"/>; configured before that.</summary>
+    LearnedWithFallback,
+}
+
+/// <summary>How prep times are learned (section <c>Kitchen:Production:Learning</c>).</summary>
+public sealed class PrepTimeLearningOptions
+{
+    /// <summary>How many of an item's most recent started-and-completed batches the median is taken over.</summary>
+    [Range(1, 1000)]
+    public int Samples { get; set; } = 20;
+
+    /// <summary>How many batches the learned time needs before <see cref="PrepTimeSource.LearnedWithFallback"/> uses it.</summary>
+    [Range(1, 1000)]
+    public int MinimumSamples { get; set; } = 5;
+
+    /// <summary>Batches older than this are not learned from (a menu or a crew changes).</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How often each kitchen instance learns again.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>A production item to seed: where it cooks and how long it takes (null: the station's default).</summary>

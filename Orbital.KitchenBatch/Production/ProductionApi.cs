@@ -50,23 +50,25 @@ public static class ProductionApi
             .Select(g => new { g.Key.Station, g.Key.ItemName, Open = g.Sum(b => b.OpenQuantity) })
             .ToListAsync(cancellationToken);
 
-        var views = described.Select(p => new ProductionItemView(
+        var views = described.Select(p => View(
+                catalog,
+                options.Value,
                 p.Name,
                 p.Station,
-                catalog.PrepSecondsOf(p.Station, p.Name),
-                p.PrepTime is not null ? "item" : Source(options.Value, p.Station),
-                Described: true,
+                p.PrepTime is not null,
+                described: true,
                 [.. mappings.Where(m => string.Equals(m.ProductionItem, p.Name, StringComparison.OrdinalIgnoreCase)).Select(MenuMappingView.From)],
                 open.Where(o => o.Station == p.Station && string.Equals(o.ItemName, p.Name, StringComparison.OrdinalIgnoreCase)).Sum(o => o.Open)))
             .ToList();
         views.AddRange(open
             .Where(o => !described.Any(p => p.Station == o.Station && string.Equals(p.Name, o.ItemName, StringComparison.OrdinalIgnoreCase)))
-            .Select(o => new ProductionItemView(
+            .Select(o => View(
+                catalog,
+                options.Value,
                 o.ItemName,
                 o.Station,
-                catalog.PrepSecondsOf(o.Station, o.ItemName),
-                Source(options.Value, o.Station),
-                Described: false,
+                hasOwnPrepTime: false,
+                described: false,
                 [.. mappings.Where(m => string.Equals(m.ProductionItem, o.ItemName, StringComparison.OrdinalIgnoreCase)).Select(MenuMappingView.From)],
                 o.Open)));
         return TypedResults.Ok(views.OrderBy(v => v.Station, StringComparer.Ordinal).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase).ToList());
@@ -91,14 +93,15 @@ public static class ProductionApi
 
         var prep = request.PrepSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var (item, moved) = await production.PutItemAsync(name.Trim(), request.Station!.Trim(), prep, cancellationToken);
-        var view = new ProductionItemView(
+        var view = View(
+            catalog,
+            options.Value,
             item.Name,
             item.Station,
-            catalog.PrepSecondsOf(item.Station, item.Name),
-            item.PrepTime is not null ? "item" : Source(options.Value, item.Station),
-            Described: true,
+            item.PrepTime is not null,
+            described: true,
             [.. catalog.Current.Mappings.Where(m => string.Equals(m.ProductionItem, item.Name, StringComparison.OrdinalIgnoreCase)).Select(MenuMappingView.From)],
-            OpenQuantity: 0);
+            openQuantity: 0);
         return TypedResults.Ok(new CatalogChangeView<ProductionItemView>(view, moved));
     }
 
@@ -152,6 +155,26 @@ public static class ProductionApi
         return found
             ? TypedResults.Ok(new CatalogChangeView<string>($"'{item!.Trim()}' of {brand!.Trim()} is its own production item again.", moved))
             : ApiProblems.NotFound($"No mapping for '{item!.Trim()}' of {brand!.Trim()}. GET /api/menu-mappings lists them.");
+    }
+
+    /// <summary>A production item as the API shows it: the prep time fire times use, and the configured and learned ones beside it.</summary>
+    private static ProductionItemView View(
+        ProductionCatalog catalog,
+        KitchenProductionOptions options,
+        string name,
+        string station,
+        bool hasOwnPrepTime,
+        bool described,
+        IReadOnlyList<MenuMappingView> mappedFrom,
+        int openQuantity)
+    {
+        var fires = catalog.PrepSecondsOf(station, name);
+        var configured = (int)catalog.ConfiguredPrepTimeOf(station, name).TotalSeconds;
+        var learned = catalog.LearnedOf(station, name);
+        var source = learned is not null && fires == learned.Seconds && fires != configured ? "learned"
+            : hasOwnPrepTime ? "item"
+            : Source(options, station);
+        return new ProductionItemView(name, station, fires, source, described, mappedFrom, openQuantity, configured, learned?.Seconds, learned?.Samples ?? 0);
     }
 
     private static string Source(KitchenProductionOptions options, string station)

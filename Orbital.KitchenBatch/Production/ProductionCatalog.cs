@@ -17,6 +17,7 @@ public sealed class ProductionCatalog(IOptions<KitchenProductionOptions> options
     private readonly Lock _pendingLock = new();
     private readonly Dictionary<(bool Production, string Name), DateTimeOffset> _pending = [];
     private volatile Snapshot _snapshot = Snapshot.Empty;
+    private volatile FrozenDictionary<(string Station, string Item), LearnedPrepTime> _learned = FrozenDictionary<(string Station, string Item), LearnedPrepTime>.Empty;
 
     /// <summary>
     /// Asks for the open demand of these items to be moved again once <paramref name="after"/> has passed: an intake
@@ -55,27 +56,51 @@ public sealed class ProductionCatalog(IOptions<KitchenProductionOptions> options
         if (snapshot.Mappings.TryGetValue(MappingKey(brand, item), out var mapping)
             && snapshot.Items.TryGetValue(mapping.ProductionItem, out var mapped))
         {
-            return new ResolvedItem(mapped.Station, mapped.Name, mapping.Multiplier, PrepSeconds(mapped.PrepTime, mapped.Station));
+            return new ResolvedItem(mapped.Station, mapped.Name, mapping.Multiplier, PrepSeconds(mapped.PrepTime, mapped.Station, mapped.Name));
         }
 
         if (mapping is not null)
         {
             // Mapped to a production item nobody described: it is cooked where the platform said.
-            return new ResolvedItem(menuStation, mapping.ProductionItem, mapping.Multiplier, PrepSeconds(null, menuStation));
+            return new ResolvedItem(menuStation, mapping.ProductionItem, mapping.Multiplier, PrepSeconds(null, menuStation, mapping.ProductionItem));
         }
 
         // An item nothing maps is its own production item, at the station the platform named: a production item of the
         // same name describes it (its prep time) only there; another station's item of that name is another thing.
         return snapshot.Items.TryGetValue(item, out var own) && string.Equals(own.Station, menuStation, StringComparison.Ordinal)
-            ? new ResolvedItem(own.Station, item, 1, PrepSeconds(own.PrepTime, own.Station))
-            : new ResolvedItem(menuStation, item, 1, PrepSeconds(null, menuStation));
+            ? new ResolvedItem(own.Station, item, 1, PrepSeconds(own.PrepTime, own.Station, item))
+            : new ResolvedItem(menuStation, item, 1, PrepSeconds(null, menuStation, item));
     }
 
     /// <summary>The prep time, in seconds, of every batch item of <paramref name="productionItem"/> at <paramref name="station"/>.</summary>
     public int PrepSecondsOf(string station, string productionItem)
-        => _snapshot.Items.TryGetValue(productionItem, out var item) && string.Equals(item.Station, station, StringComparison.Ordinal)
-            ? PrepSeconds(item.PrepTime, station)
-            : PrepSeconds(null, station);
+        => PrepSeconds(ConfiguredPrepTime(station, productionItem), station, productionItem);
+
+    /// <summary>The prep time configured for an item at a station: its own, else the station's default.</summary>
+    public TimeSpan ConfiguredPrepTimeOf(string station, string productionItem) => ConfiguredPrepTime(station, productionItem) ?? options.Value.PrepTimeAt(station);
+
+    /// <summary>What the kitchen learned of an item's prep time at a station; null before its first measured batch.</summary>
+    public LearnedPrepTime? LearnedOf(string station, string productionItem) => _learned.GetValueOrDefault((station, productionItem));
+
+    /// <summary>Learns the prep times from the kitchen's batches again (<see cref="PrepTimeLearning"/>).</summary>
+    /// <returns>The production items whose fire-time prep changed: their open demand is to be retimed.</returns>
+    public async Task<string[]> LearnAsync(KitchenDbContext db, CancellationToken cancellationToken)
+        => UseLearned(await PrepTimeLearning.LearnAsync(db, options.Value.Learning, time.GetUtcNow(), cancellationToken));
+
+    /// <summary>Takes what was learned of the prep times.</summary>
+    /// <returns>The production items whose prep time (the one fire times use) changed by it.</returns>
+    public string[] UseLearned(IEnumerable<LearnedPrepTime> learned)
+    {
+        ArgumentNullException.ThrowIfNull(learned);
+        var before = _learned;
+        var after = learned.ToFrozenDictionary(l => (l.Station, l.ProductionItem));
+        var firesBefore = before.Keys.Union(after.Keys).ToDictionary(k => k, k => PrepSecondsOf(k.Item1, k.Item2));
+        _learned = after;
+        return [.. firesBefore.Where(f => PrepSecondsOf(f.Key.Item1, f.Key.Item2) != f.Value).Select(f => f.Key.Item2).Distinct(StringComparer.Ordinal)];
+    }
+
+    private TimeSpan? ConfiguredPrepTime(string station, string productionItem)
+        => _snapshot.Items.TryGetValue(productionItem, out var item) && string.Equals(item.Station, station, StringComparison.Ordinal) ? item.PrepTime : null;
 
     /// <summary>The production items and mappings as this instance last read them.</summary>
     public (IReadOnlyCollection<ProductionItem> Items, IReadOnlyCollection<MenuMapping> Mappings) Current
@@ -122,6 +147,16 @@ public sealed class ProductionCatalog(IOptions<KitchenProductionOptions> options
         }
 
         await ReloadAsync(db, cancellationToken);
+        try
+        {
+            await LearnAsync(db, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The configured prep times serve until the next refresh learns.
+            logger.LogWarning(ex, "Prep times could not be learned from the batches at start; the configured ones are used until the next try");
+        }
+
         await AlignOpenBatchItemsAsync(db, cancellationToken);
     }
 
@@ -190,7 +225,20 @@ public sealed class ProductionCatalog(IOptions<KitchenProductionOptions> options
         return count;
     }
 
-    private int PrepSeconds(TimeSpan? own, string station) => (int)(own ?? options.Value.PrepTimeAt(station)).TotalSeconds;
+    /// <summary>The prep time fire times use, by <see cref="KitchenProductionOptions.PrepTimeSource"/>: configured, or learned from the item's batches.</summary>
+    private int PrepSeconds(TimeSpan? own, string station, string productionItem)
+    {
+        var configured = (int)(own ?? options.Value.PrepTimeAt(station)).TotalSeconds;
+        var settings = options.Value;
+        return _learned.GetValueOrDefault((station, productionItem)) is { } learned && settings.PrepTimeSource switch
+        {
+            PrepTimeSource.Learned => learned.Samples >= 1,
+            PrepTimeSource.LearnedWithFallback => learned.Samples >= settings.Learning.MinimumSamples,
+            _ => false,
+        }
+            ? learned.Seconds
+            : configured;
+    }
 
     /// <summary>A mapping's identity: brand and item, trimmed and compared without case.</summary>
     public static string MappingKey(string brand, string item)

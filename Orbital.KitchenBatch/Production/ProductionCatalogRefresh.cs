@@ -15,6 +15,8 @@ public sealed class ProductionCatalogRefresh(
     TimeProvider time,
     ILogger<ProductionCatalogRefresh> logger) : BackgroundService
 {
+    private DateTimeOffset _nextLearning;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -46,8 +48,20 @@ public sealed class ProductionCatalogRefresh(
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var (menuItems, productionItems) = await catalog.ReloadAsync(scope.ServiceProvider.GetRequiredService<KitchenDbContext>(), cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<KitchenDbContext>();
+        var (menuItems, productionItems) = await catalog.ReloadAsync(db, cancellationToken);
         var now = time.GetUtcNow();
+        if (now >= _nextLearning)
+        {
+            // What the batches taught: items whose fire time changes with it are retimed like a changed prep time.
+            _nextLearning = now + options.Value.Learning.RefreshInterval;
+            if (await catalog.LearnAsync(db, cancellationToken) is { Length: > 0 } relearned)
+            {
+                logger.LogInformation("Prep times learned from batches changed the fire times of {Items}", string.Join(", ", relearned));
+                catalog.CatchUpLater([], relearned, now);
+            }
+        }
+
         if (menuItems.Length + productionItems.Length > 0)
         {
             catalog.CatchUpLater(menuItems, productionItems, now);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Orbital.KitchenBatch.Analytics;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;
@@ -206,7 +207,7 @@ public sealed class ProductionService(
         {
             var others = await db.OrderLines.Where(l => l.BatchItemId == batch.Id && !orderIds.Contains(l.KitchenOrderId)).Open().ToListAsync(cancellationToken);
             var own = orders.SelectMany(o => o.Lines).Where(l => l.BatchItemId == batch.Id && l.OpenQuantity > 0);
-            assigned.AddRange(BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own], schedule.Now().StaleBefore)], now));
+            assigned.AddRange(SurplusUseLog.Record(db, batch, BatchAllocator.AllocateSurplus(batch, [.. BatchAllocator.DueFirst([.. others, .. own], schedule.Now().StaleBefore)], now), now));
         }
 
         await db.SaveChangesAsync(cancellationToken);

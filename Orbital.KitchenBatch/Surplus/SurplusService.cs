@@ -1,4 +1,5 @@
 using Orbital.KitchenBatch.Batches;
+using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;
 using Orbital.KitchenBatch.Screens;
@@ -9,7 +10,7 @@ namespace Orbital.KitchenBatch.Surplus;
 /// Discards and expires surplus. Each runs in one transaction that first locks the batch item's row, like a start
 /// or a completion of it, so surplus is never given out and thrown away at once.
 /// </summary>
-public sealed class SurplusService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, FireSchedule schedule, TimeProvider time)
+public sealed class SurplusService(KitchenDbContext db, KitchenTransactions transactions, KitchenEventOutbox events, FireSchedule schedule, KitchenTelemetry telemetry, TimeProvider time)
 {
     /// <summary>Throws surplus away and records it as waste.</summary>
     /// <param name="batchItemId">The batch item whose surplus it is (the surplus's id).</param>
@@ -39,6 +40,7 @@ public sealed class SurplusService(KitchenDbContext db, KitchenTransactions tran
             DiscardedAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
+        transactions.AfterCommit(() => telemetry.Wasted(item.Station, quantity, "discarded"));
         var surplus = SurplusView.From(item);
         events.Add(KitchenEventTypes.SurplusUpdated, item.Station, new SurplusUpdatedPayload(surplus, [], quantity, reason));
         events.Add(KitchenEventTypes.BatchUpdated, item.Station, schedule.View(item));
@@ -57,6 +59,8 @@ public sealed class SurplusService(KitchenDbContext db, KitchenTransactions tran
         {
             return 0;
         }
+
+        transactions.AfterCommit(() => telemetry.Wasted(item.Station, expired, "expired"));
 
         await db.SaveChangesAsync(cancellationToken);
         events.Add(KitchenEventTypes.SurplusUpdated, item.Station, new SurplusUpdatedPayload(SurplusView.From(item), [], expired, SurplusExpiry.Reason(holdingTime)));

@@ -13,5 +13,6 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         builder.Property(d => d.Id).ValueGeneratedNever();
         builder.Property(d => d.Name).HasMaxLength(OrderLimits.MaxNameLength);
         builder.Property(d => d.Station).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(d => d.Role).HasConversion<string>().HasMaxLength(16);
     }
 }

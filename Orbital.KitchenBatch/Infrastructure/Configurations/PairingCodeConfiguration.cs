@@ -13,6 +13,7 @@ internal sealed class PairingCodeConfiguration : IEntityTypeConfiguration<Pairin
         builder.Property(p => p.CodeHash).HasMaxLength(64);
         builder.Property(p => p.DeviceName).HasMaxLength(OrderLimits.MaxNameLength);
         builder.Property(p => p.Station).HasMaxLength(OrderLimits.MaxNameLength);
+        builder.Property(p => p.Role).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(p => p.CodeHash);
     }
 }

@@ -130,6 +130,68 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.BatchRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BatchItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_item_id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("CompletedQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed_quantity");
+
+                    b.Property<string>("ItemName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("item_name");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Station")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.HasKey("Id")
+                        .HasName("pk_batch_runs");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_batch_runs_completed_at");
+
+                    b.HasIndex("BatchItemId", "StartedAt")
+                        .HasDatabaseName("ix_batch_runs_cooking")
+                        .HasFilter("completed_at IS NULL");
+
+                    b.HasIndex("Station", "ItemName", "CompletedAt")
+                        .HasDatabaseName("ix_batch_runs_station_item_name_completed_at");
+
+                    b.ToTable("batch_runs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_batch_runs_completed_within_quantity", "completed_quantity >= 0 AND completed_quantity <= quantity");
+
+                            t.HasCheckConstraint("ck_batch_runs_quantity_positive", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Orbital.KitchenBatch.Model.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -153,6 +215,12 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
 
                     b.Property<string>("Station")
                         .HasMaxLength(200)
@@ -475,6 +543,10 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("quantity");
 
+                    b.Property<DateTimeOffset?>("ReadyAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ready_at");
+
                     b.Property<string>("Station")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -529,6 +601,12 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
                     b.Property<string>("Station")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -568,6 +646,51 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasName("pk_production_items");
 
                     b.ToTable("production_items", (string)null);
+                });
+
+            modelBuilder.Entity("Orbital.KitchenBatch.Model.SurplusUse", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BatchItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("batch_item_id");
+
+                    b.Property<string>("ItemName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("item_name");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Station")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("station");
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_surplus_uses");
+
+                    b.HasIndex("UsedAt")
+                        .HasDatabaseName("ix_surplus_uses_used_at");
+
+                    b.ToTable("surplus_uses", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_surplus_uses_quantity_positive", "quantity > 0");
+                        });
                 });
 
             modelBuilder.Entity("Orbital.KitchenBatch.Model.WasteRecord", b =>
