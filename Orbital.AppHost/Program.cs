@@ -32,6 +32,8 @@ var kitchen = builder.AddProject<Projects.Orbital_KitchenBatch>("kitchen-batch")
     .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
     .WithHttpHealthCheck("/health", endpointName: "http")
     .WithSampleMenu()
+    .WithPairingCommands(managerKey)
+    .WithSimulatedCooks(managerKey)
     .WithReplicas(Replicas("Kitchen"));
 
 // The order service does not wait for the kitchen: it holds each order and retries until the kitchen answers.
