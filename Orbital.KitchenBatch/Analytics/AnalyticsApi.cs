@@ -33,6 +33,11 @@ public static class AnalyticsApi
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         // To the second: bucket starts computed in PostgreSQL (microseconds) and here (ticks) then agree.
+        if ((from ?? to)?.Year is < 2000 or > 2999 || to?.Year is < 2000 or > 2999)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [from?.Year is < 2000 or > 2999 ? "from" : "to"] = ["A time between the years 2000 and 2999."] });
+        }
+
         var end = WholeSecond(to ?? time.GetUtcNow());
         var start = WholeSecond(from ?? end - options.Value.DefaultPeriod);
         var bucket = bucketMinutes ?? DefaultBucket(end - start);

@@ -41,6 +41,11 @@ public static class BatchRunLog
         {
             var take = Math.Min(remaining, run.Quantity - run.CompletedQuantity);
             run.CompletedQuantity += take;
+            if (take > 0)
+            {
+                run.LastCompletedAt = now;
+            }
+
             remaining -= take;
             if (run.CompletedQuantity == run.Quantity)
             {
@@ -56,7 +61,7 @@ public static class BatchRunLog
 
         if (remaining > 0)
         {
-            var unstarted = new BatchRun { BatchItemId = item.Id, Station = item.Station, ItemName = item.ItemName, Quantity = remaining, CompletedQuantity = remaining, CompletedAt = now };
+            var unstarted = new BatchRun { BatchItemId = item.Id, Station = item.Station, ItemName = item.ItemName, Quantity = remaining, CompletedQuantity = remaining, CompletedAt = now, LastCompletedAt = now };
             db.BatchRuns.Add(unstarted);
             finished.Add(unstarted);
         }
@@ -93,7 +98,8 @@ public static class BatchRunLog
             }
             else if (run.CompletedQuantity == run.Quantity)
             {
-                run.CompletedAt = now;
+                // What was cooked of it was done when it was last completed, not now.
+                run.CompletedAt = run.LastCompletedAt ?? now;
                 runs.Remove(run);
             }
         }

@@ -14,6 +14,7 @@ namespace Orbital.KitchenBatch.Analytics;
 public sealed class KitchenAnalytics(KitchenDbContext db, ProductionCatalog catalog, IOptions<KitchenProductionOptions> production, TimeProvider time)
 {
     private const string Cancelled = nameof(OrderStatus.Cancelled);
+    private const string Open = nameof(OrderStatus.Open);
 
     public async Task<KitchenAnalyticsView> ComputeAsync(DateTimeOffset from, DateTimeOffset to, int bucketMinutes, CancellationToken cancellationToken)
     {
@@ -25,10 +26,10 @@ public sealed class KitchenAnalytics(KitchenDbContext db, ProductionCatalog cata
             SELECT o.brand AS brand,
                    date_bin(make_interval(mins => {bucketMinutes}), o.received_at, {from}) AS bucket,
                    count(*)::int AS orders,
-                   coalesce(sum(l.items) FILTER (WHERE o.status <> {Cancelled}), 0)::int AS items
+                   coalesce(sum(l.items), 0)::int AS items
             FROM orders o
             LEFT JOIN LATERAL (SELECT sum(menu_quantity) AS items FROM order_lines WHERE kitchen_order_id = o.id) l ON true
-            WHERE o.received_at >= {from} AND o.received_at < {to}
+            WHERE o.received_at >= {from} AND o.received_at < {to} AND o.status <> {Cancelled}
             GROUP BY o.brand, 2
             """).ToListAsync(cancellationToken);
         var ready = await db.Database.SqlQuery<TicketRow>($"""
@@ -43,7 +44,7 @@ public sealed class KitchenAnalytics(KitchenDbContext db, ProductionCatalog cata
                    date_bin(make_interval(mins => {bucketMinutes}), o.due_at, {from}) AS bucket
             FROM orders o
             WHERE o.due_at >= {from} AND o.due_at < {lateUntil} AND o.status <> {Cancelled}
-              AND (o.ready_at IS NULL OR o.ready_at > o.due_at)
+              AND (o.ready_at > o.due_at OR (o.ready_at IS NULL AND (o.closed_at IS NULL OR o.closed_at > o.due_at)))
             """).ToListAsync(cancellationToken);
 
         // Lines by station: items ordered, ticket time to the station's line being ready, late lines.
@@ -56,13 +57,14 @@ public sealed class KitchenAnalytics(KitchenDbContext db, ProductionCatalog cata
         var stationTickets = await db.Database.SqlQuery<StationSecondsRow>($"""
             SELECT l.station AS station, extract(epoch FROM l.ready_at - o.received_at)::float8 AS seconds
             FROM order_lines l JOIN orders o ON o.id = l.kitchen_order_id
-            WHERE l.ready_at >= {from} AND l.ready_at < {to}
+            WHERE l.ready_at >= {from} AND l.ready_at < {to} AND (o.status = {Open} OR o.ready_at IS NOT NULL)
             """).ToListAsync(cancellationToken);
         var lateLines = await db.Database.SqlQuery<StationCountRow>($"""
             SELECT l.station AS station, count(*)::int AS count
             FROM order_lines l JOIN orders o ON o.id = l.kitchen_order_id
             WHERE o.due_at >= {from} AND o.due_at < {lateUntil} AND o.status <> {Cancelled}
-              AND (l.ready_at IS NULL OR l.ready_at > o.due_at)
+              AND (o.ready_at > o.due_at OR (o.ready_at IS NULL AND (o.closed_at IS NULL OR o.closed_at > o.due_at)))
+              AND (l.ready_at > o.due_at OR (l.ready_at IS NULL AND l.completed_quantity < l.quantity))
             GROUP BY l.station
             """).ToListAsync(cancellationToken);
 
@@ -101,19 +103,24 @@ public sealed class KitchenAnalytics(KitchenDbContext db, ProductionCatalog cata
             surplus.Sum(s => s.Count),
             waste.Sum(w => w.Quantity));
 
+        // Each list grouped by bucket once: a month in 15-minute buckets is thousands of buckets.
+        var ordersBy = orders.ToLookup(o => o.Bucket);
+        var readyBy = ready.ToLookup(r => r.Bucket);
+        var lateBy = late.ToLookup(l => l.Bucket);
+        var batchesBy = batches.ToLookup(b => b.Bucket);
+        var wasteBy = waste.ToLookup(w => w.Bucket);
         var buckets = new List<AnalyticsBucket>();
-        for (var start = from; start < to; start = start.AddMinutes(bucketMinutes))
+        for (var bucket = from; bucket < to; bucket = bucket.AddMinutes(bucketMinutes))
         {
-            var bucket = start;
             buckets.Add(new AnalyticsBucket(
                 bucket,
-                orders.Where(o => o.Bucket == bucket).Sum(o => o.Orders),
-                ready.Count(r => r.Bucket == bucket),
-                late.Count(l => l.Bucket == bucket),
-                orders.Where(o => o.Bucket == bucket).Sum(o => o.Items),
-                batches.Count(b => b.Bucket == bucket),
-                Percentiles(ready.Where(r => r.Bucket == bucket).Select(r => r.Seconds)),
-                waste.Where(w => w.Bucket == bucket).Sum(w => w.Quantity)));
+                ordersBy[bucket].Sum(o => o.Orders),
+                readyBy[bucket].Count(),
+                lateBy[bucket].Count(),
+                ordersBy[bucket].Sum(o => o.Items),
+                batchesBy[bucket].Count(),
+                Percentiles(readyBy[bucket].Select(r => r.Seconds)),
+                wasteBy[bucket].Sum(w => w.Quantity)));
         }
 
         var stationNames = stationItems.Select(s => s.Station).Concat(batches.Select(b => b.Station)).Concat(stationTickets.Select(t => t.Station)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);

@@ -22,9 +22,9 @@ public sealed record KitchenAnalyticsView(
     IReadOnlyList<WasteByReason> Waste,
     IReadOnlyList<ProductionItemAnalytics> Slowest);
 
-/// <param name="Orders">Orders received in the period.</param>
+/// <param name="Orders">Orders received in the period (cancelled ones aside).</param>
 /// <param name="ReadyOrders">Orders that became ready in the period.</param>
-/// <param name="LateOrders">Orders due in the period (and already due) that were ready after their due time, or are not ready.</param>
+/// <param name="LateOrders">Orders due in the period (and already due) that were ready after their due time, or are not ready (an order the platform finished before its due time is not late).</param>
 /// <param name="Items">Menu items ordered in the period's orders (cancelled ones aside).</param>
 /// <param name="Batches">Batches completed in the period.</param>
 /// <param name="AverageBatchSize">Items per completed batch.</param>

@@ -30,6 +30,9 @@ public sealed class BatchRun
     /// <summary>When its last item was completed; null while it cooks.</summary>
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>When some of it was last completed (a batch may be completed in parts).</summary>
+    public DateTimeOffset? LastCompletedAt { get; set; }
+
     /// <summary>Start to completion, once both happened.</summary>
     public TimeSpan? PrepTime => StartedAt is { } started && CompletedAt is { } completed ? completed - started : null;
 }

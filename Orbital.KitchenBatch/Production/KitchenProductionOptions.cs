@@ -65,6 +65,10 @@ public sealed class PrepTimeLearningOptions
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan Lookback { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>Batches shorter than this are not learned from (a start and a completion tapped together).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MinimumBatchTime { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often each kitchen instance learns again.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);

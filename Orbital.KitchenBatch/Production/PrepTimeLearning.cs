@@ -11,7 +11,9 @@ public static class PrepTimeLearning
 {
     /// <summary>
     /// The median start-to-completion time of each production item's most recent <paramref name="options"/>.Samples
-    /// started-and-completed batches, completed within the lookback; one row per station and item.
+    /// started-and-completed batches, completed within the lookback and not shorter than the minimum batch time; one
+    /// row per station and item. Rounded to 15 s (at least 15 s): every instance learns the same from the same batches,
+    /// and fire times move when the kitchen's pace does, not with every batch.
     /// </summary>
     public static async Task<List<LearnedPrepTime>> LearnAsync(KitchenDbContext db, PrepTimeLearningOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -20,13 +22,14 @@ public static class PrepTimeLearning
         var since = now - options.Lookback;
         return await db.Database.SqlQuery<LearnedPrepTime>($"""
             SELECT station, item_name AS production_item,
-                   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at)))::int AS seconds,
+                   (greatest(1, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at)) / 15)) * 15)::int AS seconds,
                    count(*)::int AS samples
             FROM (
                 SELECT station, item_name, started_at, completed_at,
                        row_number() OVER (PARTITION BY station, item_name ORDER BY completed_at DESC) AS recent
                 FROM batch_runs
-                WHERE started_at IS NOT NULL AND completed_at IS NOT NULL AND completed_at >= {since} AND completed_at >= started_at
+                WHERE started_at IS NOT NULL AND completed_at IS NOT NULL AND completed_at >= {since}
+                  AND completed_at - started_at >= {options.MinimumBatchTime}
             ) runs
             WHERE recent <= {options.Samples}
             GROUP BY station, item_name

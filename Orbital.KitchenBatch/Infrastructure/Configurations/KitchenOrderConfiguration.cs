@@ -25,6 +25,11 @@ internal sealed class KitchenOrderConfiguration : IEntityTypeConfiguration<Kitch
         // Late and stale orders are the open ones past their due time.
         builder.HasIndex(o => o.DueAt).HasFilter("status = 'Open'").HasDatabaseName("ix_orders_open_by_due_at");
 
+        // The analytics read a period's orders by when they were received, ready and due, whatever their status.
+        builder.HasIndex(o => o.ReceivedAt).HasDatabaseName("ix_orders_received_at");
+        builder.HasIndex(o => o.ReadyAt, "ix_orders_ready_at_all").HasDatabaseName("ix_orders_ready_at_all");
+        builder.HasIndex(o => o.DueAt, "ix_orders_due_at").HasDatabaseName("ix_orders_due_at");
+
         builder.HasMany(o => o.Lines).WithOne(l => l.Order).HasForeignKey(l => l.KitchenOrderId);
     }
 }

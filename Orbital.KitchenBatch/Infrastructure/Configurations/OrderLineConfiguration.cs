@@ -29,6 +29,7 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         builder.HasIndex(l => new { l.BatchItemId, l.DueAt, l.PlacedAt, l.KitchenOrderId })
             .HasFilter("completed_quantity < quantity")
             .HasDatabaseName("ix_order_lines_open_by_batch_item");
+        builder.HasIndex(l => l.ReadyAt).HasFilter("ready_at IS NOT NULL");
         builder.HasOne(l => l.BatchItem).WithMany().HasForeignKey(l => l.BatchItemId).OnDelete(DeleteBehavior.Restrict);
     }
 }

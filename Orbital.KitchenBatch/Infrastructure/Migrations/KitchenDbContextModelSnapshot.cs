@@ -157,6 +157,10 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("item_name");
 
+                    b.Property<DateTimeOffset?>("LastCompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_completed_at");
+
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
                         .HasColumnName("quantity");
@@ -422,8 +426,17 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasDatabaseName("ix_orders_ready_at")
                         .HasFilter("status = 'Ready'");
 
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_orders_received_at");
+
                     b.HasIndex("SourceId")
                         .HasDatabaseName("ix_orders_source_id");
+
+                    b.HasIndex(new[] { "DueAt" }, "ix_orders_due_at")
+                        .HasDatabaseName("ix_orders_due_at");
+
+                    b.HasIndex(new[] { "ReadyAt" }, "ix_orders_ready_at_all")
+                        .HasDatabaseName("ix_orders_ready_at_all");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -555,6 +568,10 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_order_lines");
+
+                    b.HasIndex("ReadyAt")
+                        .HasDatabaseName("ix_order_lines_ready_at")
+                        .HasFilter("ready_at IS NOT NULL");
 
                     b.HasIndex("KitchenOrderId", "LineId")
                         .IsUnique()

@@ -76,7 +76,7 @@ public sealed class KitchenAnalyticsTests(LocalPostgresServer postgres) : IAsync
         _time.SetUtcNow(s_start.AddMinutes(30));
         var analytics = await AnalyticsAsync($"from={Iso(s_start)}&to={Iso(s_start.AddHours(1))}&bucketMinutes=15");
         var totals = analytics.GetProperty("totals");
-        Assert.Equal(4, totals.GetProperty("orders").GetInt32());
+        Assert.Equal(3, totals.GetProperty("orders").GetInt32());
         Assert.Equal(3, totals.GetProperty("readyOrders").GetInt32());
         Assert.Equal(1, totals.GetProperty("lateOrders").GetInt32());
         Assert.Equal(4, totals.GetProperty("items").GetInt32());
@@ -91,13 +91,13 @@ public sealed class KitchenAnalyticsTests(LocalPostgresServer postgres) : IAsync
         // By 15-minute bucket: everything in the first, nothing after.
         var timeline = analytics.GetProperty("timeline").EnumerateArray().ToList();
         Assert.Equal(4, timeline.Count);
-        Assert.Equal((4, 3, 1, 2, 1), (timeline[0].GetProperty("orders").GetInt32(), timeline[0].GetProperty("readyOrders").GetInt32(), timeline[0].GetProperty("lateOrders").GetInt32(), timeline[0].GetProperty("batches").GetInt32(), timeline[0].GetProperty("wasted").GetInt32()));
+        Assert.Equal((3, 3, 1, 2, 1), (timeline[0].GetProperty("orders").GetInt32(), timeline[0].GetProperty("readyOrders").GetInt32(), timeline[0].GetProperty("lateOrders").GetInt32(), timeline[0].GetProperty("batches").GetInt32(), timeline[0].GetProperty("wasted").GetInt32()));
         Assert.All(timeline.Skip(1), bucket => Assert.Equal(0, bucket.GetProperty("orders").GetInt32()));
 
         // By brand and station.
         var brands = analytics.GetProperty("brands").EnumerateArray().ToDictionary(b => b.GetProperty("brand").GetString()!);
         Assert.Equal((2, 1), (brands["Smash Co"].GetProperty("orders").GetInt32(), brands["Smash Co"].GetProperty("lateOrders").GetInt32()));
-        Assert.Equal((2, 0), (brands["Burger Lab"].GetProperty("orders").GetInt32(), brands["Burger Lab"].GetProperty("lateOrders").GetInt32()));
+        Assert.Equal((1, 0), (brands["Burger Lab"].GetProperty("orders").GetInt32(), brands["Burger Lab"].GetProperty("lateOrders").GetInt32()));
         var station = Assert.Single(analytics.GetProperty("stations").EnumerateArray(), s => s.GetProperty("station").GetString() == _grill);
         Assert.Equal((4, 2, 1, 1), (station.GetProperty("items").GetInt32(), station.GetProperty("batches").GetInt32(), station.GetProperty("lateLines").GetInt32(), station.GetProperty("wasted").GetInt32()));
 

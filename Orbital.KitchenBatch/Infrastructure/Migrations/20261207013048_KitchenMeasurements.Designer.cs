@@ -12,7 +12,7 @@ using Orbital.KitchenBatch.Infrastructure;
 namespace Orbital.KitchenBatch.Infrastructure.Migrations
 {
     [DbContext(typeof(KitchenDbContext))]
-    [Migration("20261207010806_KitchenMeasurements")]
+    [Migration("20261207013048_KitchenMeasurements")]
     partial class KitchenMeasurements
     {
         /// <inheritdoc />
@@ -159,6 +159,10 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("item_name");
+
+                    b.Property<DateTimeOffset?>("LastCompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_completed_at");
 
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
@@ -425,8 +429,17 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         .HasDatabaseName("ix_orders_ready_at")
                         .HasFilter("status = 'Ready'");
 
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_orders_received_at");
+
                     b.HasIndex("SourceId")
                         .HasDatabaseName("ix_orders_source_id");
+
+                    b.HasIndex(new[] { "DueAt" }, "ix_orders_due_at")
+                        .HasDatabaseName("ix_orders_due_at");
+
+                    b.HasIndex(new[] { "ReadyAt" }, "ix_orders_ready_at_all")
+                        .HasDatabaseName("ix_orders_ready_at_all");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -558,6 +571,10 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_order_lines");
+
+                    b.HasIndex("ReadyAt")
+                        .HasDatabaseName("ix_order_lines_ready_at")
+                        .HasFilter("ready_at IS NOT NULL");
 
                     b.HasIndex("KitchenOrderId", "LineId")
                         .IsUnique()

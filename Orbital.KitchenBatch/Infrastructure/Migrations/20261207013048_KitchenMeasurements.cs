@@ -48,7 +48,8 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     quantity = table.Column<int>(type: "integer", nullable: false),
                     completed_quantity = table.Column<int>(type: "integer", nullable: false),
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -74,6 +75,34 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     table.PrimaryKey("pk_surplus_uses", x => x.id);
                     table.CheckConstraint("ck_surplus_uses_quantity_positive", "quantity > 0");
                 });
+
+            // Lines cooked before this migration were ready when their order was (or are ready, just not timed).
+            migrationBuilder.Sql("""
+                UPDATE order_lines l SET ready_at = o.ready_at
+                FROM orders o
+                WHERE o.id = l.kitchen_order_id AND l.ready_at IS NULL AND o.ready_at IS NOT NULL AND l.completed_quantity >= l.quantity;
+                """);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_due_at",
+                table: "orders",
+                column: "due_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_ready_at_all",
+                table: "orders",
+                column: "ready_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_received_at",
+                table: "orders",
+                column: "received_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_lines_ready_at",
+                table: "order_lines",
+                column: "ready_at",
+                filter: "ready_at IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_batch_runs_completed_at",
@@ -105,6 +134,22 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "surplus_uses");
+
+            migrationBuilder.DropIndex(
+                name: "ix_orders_due_at",
+                table: "orders");
+
+            migrationBuilder.DropIndex(
+                name: "ix_orders_ready_at_all",
+                table: "orders");
+
+            migrationBuilder.DropIndex(
+                name: "ix_orders_received_at",
+                table: "orders");
+
+            migrationBuilder.DropIndex(
+                name: "ix_order_lines_ready_at",
+                table: "order_lines");
 
             migrationBuilder.DropColumn(
                 name: "role",
