@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Orbital.KitchenBatch.Analytics;
 using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbital.Contracts.Orders;
-using Orbital.KitchenBatch.Analytics;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Diagnostics;
 using Orbital.KitchenBatch.Infrastructure;

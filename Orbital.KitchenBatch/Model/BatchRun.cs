@@ -5,7 +5,7 @@ namespace Orbital.KitchenBatch.Model;
 /// completed. Recorded from the starts and completions cooks already tap (no extra tap): a completion closes the
 /// oldest started batches of the item first; what is completed without having been started is a batch of its own
 /// with no start (it counts for sizes and items, not for prep time). Kept for
-/// <see cref="Analytics.KitchenAnalyticsOptions.Retention"/>.
+/// <c>Kitchen:Analytics:Retention</c>.
 /// </summary>
 public sealed class BatchRun
 {

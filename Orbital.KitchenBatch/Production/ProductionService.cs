@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Orbital.KitchenBatch.Analytics;
 using Orbital.KitchenBatch.Batches;
 using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;

@@ -1,8 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Orbital.KitchenBatch.Infrastructure;
 using Orbital.KitchenBatch.Model;
 
-namespace Orbital.KitchenBatch.Analytics;
+namespace Orbital.KitchenBatch.Infrastructure;
 
 /// <summary>
 /// Records batches from the starts and completions cooks tap, inside their transaction (the batch item is locked,
