@@ -83,6 +83,9 @@ public static class KitchenServiceRegistration
         services.AddSingleton<IntakeErrorInterceptor>();
         services.AddOptions<KitchenIntakeOptions>().BindConfiguration(KitchenIntakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<NewOrderWriter>();
+        services.AddScoped<NewOrderReceiver>();
+        services.AddSingleton<NewOrderQueue>();
+        services.AddSingleton<ISchemaReadyListener, IntakeRehearsal>();
         services.AddSingleton<IntakeRules>();
         services.AddScoped<KitchenOrderIntake>();
     }
@@ -154,7 +157,12 @@ public static class KitchenServiceRegistration
         services.AddOpenApi();
     }
 
-    /// <summary>Caps the connection pool at <see cref="KitchenLimitsOptions.DatabaseConnections"/>, unless the connection string sets its own.</summary>
+    /// <summary>
+    /// Caps the connection pool at <see cref="KitchenLimitsOptions.DatabaseConnections"/>, and keeps what a connection
+    /// has when it goes back to the pool, unless the connection string says otherwise. No kitchen connection leaves
+    /// session state behind (the one that LISTENs is outside the pool), so the reset (<c>DISCARD ALL</c>, sent before
+    /// the next command) would only cost the server work on every intake and throw away PL/pgSQL's cached plans.
+    /// </summary>
     private static string? WithPoolLimit(string? connectionString, KitchenLimitsOptions limits)
     {
         if (string.IsNullOrEmpty(connectionString))
@@ -166,6 +174,11 @@ public static class KitchenServiceRegistration
         if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxPoolSize = limits.DatabaseConnections;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;

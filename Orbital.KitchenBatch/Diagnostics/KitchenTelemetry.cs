@@ -94,6 +94,22 @@ public sealed class KitchenTelemetry
     /// <summary>One named step of the current intake (current until disposed).</summary>
     public static Activity? Step(string name) => Activity.Current is null ? null : s_source.StartActivity(name);
 
+    /// <summary>
+    /// A step that several intakes share (new orders of concurrent calls received together): under the first one's
+    /// span, linked to the others'.
+    /// </summary>
+    public static Activity? SharedStep(string name, IReadOnlyList<ActivityContext> intakes)
+    {
+        ArgumentNullException.ThrowIfNull(intakes);
+        var traced = intakes.Where(c => c != default).ToList();
+        if (traced.Count == 0)
+        {
+            return null;
+        }
+
+        return s_source.StartActivity(name, ActivityKind.Internal, traced[0], links: [.. traced.Skip(1).Select(c => new ActivityLink(c))]);
+    }
+
     /// <summary>The trace an event is written in, as a W3C <c>traceparent</c>; null outside a trace.</summary>
     public static string? CurrentTraceParent()
         => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current ? current.Id : null;

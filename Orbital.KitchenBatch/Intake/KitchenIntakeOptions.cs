@@ -31,6 +31,18 @@ public sealed class KitchenIntakeOptions
     [Range(100, 50_000)]
     public int MaxActiveOrders { get; set; } = 10_000;
 
+    /// <summary>
+    /// How many transactions of new orders (<see cref="NewOrderQueue"/>) run at once. New orders of calls that arrive
+    /// while these are under way wait and go together in the next one, so many callers cost a few commits rather than
+    /// one each; two let one transaction's work overlap the other's commit.
+    /// </summary>
+    [Range(1, 8)]
+    public int NewOrderWriters { get; set; } = 2;
+
+    /// <summary>The most new orders one such transaction takes; a larger call's orders still go in one.</summary>
+    [Range(1, 5_000)]
+    public int MaxNewOrdersPerTransaction { get; set; } = 500;
+
     /// <summary>The placed-at time an order arriving at <paramref name="receivedAt"/> is filed with: its own, or its arrival when that is not believable.</summary>
     public DateTimeOffset PlacedAt(DateTimeOffset placedAt, DateTimeOffset receivedAt)
         => placedAt > receivedAt + PlacedAtMaxAhead || placedAt < receivedAt - PlacedAtMaxAge ? receivedAt : placedAt;

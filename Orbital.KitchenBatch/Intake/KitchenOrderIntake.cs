@@ -32,7 +32,9 @@ namespace Orbital.KitchenBatch.Intake;
 public sealed class KitchenOrderIntake(
     KitchenDbContext db,
     KitchenTransactions transactions,
-    NewOrderWriter newOrders,
+    NewOrderReceiver receiver,
+    NewOrderQueue newOrders,
+    NewOrderWriter newOrderWriter,
     KitchenEventOutbox events,
     OrderReadiness readiness,
     IOptions<KitchenSurplusOptions> surplus,
@@ -57,25 +59,55 @@ public sealed class KitchenOrderIntake(
     public async Task<IntakeResult> CancelAsync(OrderCancellation cancellation, CancellationToken cancellationToken)
         => (await ApplyAsync([OrderChange.Of(cancellation)], cancellationToken))[0];
 
-    /// <summary>Applies <paramref name="changes"/> in one transaction, in order; one result per change.</summary>
+    /// <summary>
+    /// Applies <paramref name="changes"/>, in order; one result per change. Orders the kitchen has never seen are
+    /// received in one round trip (<see cref="NewOrderReceiver"/>), together with other calls' new orders
+    /// (<see cref="NewOrderQueue"/>); every other change, and a new order that meets surplus, is applied by the full
+    /// path in one transaction after them.
+    /// </summary>
     public async Task<IReadOnlyList<IntakeResult>> ApplyAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         using var activity = KitchenTelemetry.StartApply(changes.Count);
         var started = time.GetTimestamp();
+        if (changes.Count == 1)
+        {
+            activity?.SetTag("orbital.order.id", changes[0].OrderId);
+        }
+
+        var results = new IntakeResult[changes.Count];
+        var (receivedAt, received) = await newOrders.ReceiveAsync(receiver.Candidates(changes), cancellationToken);
+        foreach (var index in received)
+        {
+            results[index] = new IntakeResult(receivedAt, Duplicate: false);
+            telemetry.Received("new");
+        }
+
+        var rest = Enumerable.Range(0, changes.Count).Where(i => !received.Contains(i)).ToList();
+        activity?.SetTag("orbital.intake.received_in_one_trip", received.Count);
+        if (rest.Count > 0)
+        {
+            var applied = await ApplyInFullAsync([.. rest.Select(i => changes[i])], activity, cancellationToken);
+            for (var i = 0; i < rest.Count; i++)
+            {
+                results[rest[i]] = applied[i];
+            }
+        }
+
+        telemetry.IntakeApplied(time.GetElapsedTime(started), changes.Count);
+        activity?.SetTag("orbital.intake.applied", results.Count(r => !r.Duplicate));
+        return results;
+    }
+
+    /// <summary>The full path: applies <paramref name="changes"/> in one transaction, in order, trying again after a lost race.</summary>
+    private async Task<IntakeResult[]> ApplyInFullAsync(IReadOnlyList<OrderChange> changes, System.Diagnostics.Activity? activity, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             if (await TryOnceAsync(changes, cancellationToken) is { } results)
             {
-                telemetry.IntakeApplied(time.GetElapsedTime(started), changes.Count);
                 activity?.SetTag("orbital.intake.attempts", attempt);
-                activity?.SetTag("orbital.intake.applied", results.Count(r => !r.Duplicate));
-                if (changes.Count == 1)
-                {
-                    activity?.SetTag("orbital.order.id", changes[0].OrderId);
-                }
-
                 for (var i = 0; i < results.Length; i++)
                 {
                     telemetry.Received(results[i].Duplicate ? "duplicate" : changes[i].State is null ? "cancelled" : results[i].Changed ? "changed" : "new");
@@ -245,7 +277,7 @@ public sealed class KitchenOrderIntake(
         write?.SetTag("orbital.intake.new_orders", created.Count);
         try
         {
-            await newOrders.InsertAsync(created, cancellationToken);
+            await newOrderWriter.InsertAsync(created, cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OrderIdIndex)
         {

@@ -31,17 +31,30 @@ public sealed class KitchenTelemetryTests(KitchenFixture kitchen) : IClassFixtur
     public async Task An_intake_is_one_span_with_named_steps_and_the_dispatch_of_its_events_joins_its_trace()
     {
         var orderId = $"traced-{Guid.NewGuid():N}"[..20];
+        var order = Orders.Request(orderId, (_station, "Burger", 2));
+        order.Revision = 1;
 
-        await kitchen.Intake.SubmitOrderAsync(Orders.Request(orderId, (_station, "Burger", 2)), cancellationToken: Cancellation);
+        // A new order is received in one round trip: one step.
+        await kitchen.Intake.SubmitOrderAsync(order, cancellationToken: Cancellation);
 
         var apply = await _traces.SpanAsync(s => s.DisplayName == "apply order changes" && Equals(s.GetTagItem("orbital.order.id"), orderId), "the intake's span");
         var dispatch = await _traces.SpanAsync(s => s.DisplayName == "dispatch events to screens" && s.TraceId == apply.TraceId, "the dispatch of the order's events in its trace");
         var steps = _traces.Trace(apply.TraceId).Where(s => s.ParentSpanId == apply.SpanId && s != dispatch).Select(s => s.DisplayName).ToList();
-        Assert.Equal(["look", "lock batch items and orders", "allocate surplus", "write orders and batch items", "write events and commit"], steps);
+        Assert.Equal(["receive new orders"], steps);
         Assert.Equal(1, apply.GetTagItem("orbital.intake.changes"));
         Assert.Equal(1, apply.GetTagItem("orbital.intake.applied"));
         Assert.Equal((ActivityKind.Producer, apply.SpanId), (dispatch.Kind, dispatch.ParentSpanId));
         Assert.True((int)dispatch.GetTagItem("orbital.events.count")! >= 1);
+
+        // A change of it is not new: the full path, after the one round trip found the order there.
+        order.Revision = 2;
+        order.Stations[0].Items[0].Quantity = 3;
+        await kitchen.Intake.SubmitOrderAsync(order, cancellationToken: Cancellation);
+
+        var change = await _traces.SpanAsync(s => s.DisplayName == "apply order changes" && Equals(s.GetTagItem("orbital.order.id"), orderId) && s.TraceId != apply.TraceId, "the change's span");
+        var changeSteps = _traces.Trace(change.TraceId).Where(s => s.ParentSpanId == change.SpanId && s.DisplayName != dispatch.DisplayName).Select(s => s.DisplayName).ToList();
+        Assert.Equal(["receive new orders", "look", "lock batch items and orders", "allocate surplus", "write orders and batch items", "write events and commit"], changeSteps);
+        Assert.Equal(0, change.GetTagItem("orbital.intake.received_in_one_trip"));
     }
 
     [Fact]
