@@ -92,6 +92,7 @@ public sealed partial class OrderStreamReader(
         }
 
         established();
+        await kitchen.RehearseAsync(documentFields.Value, cancellationToken);
         status.Listening($"Listening for orders in '{_orders.CollectionNamespace.FullName}'.");
         // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
         // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
