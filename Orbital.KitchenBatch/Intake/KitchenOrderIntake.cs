@@ -65,6 +65,12 @@ public sealed class KitchenOrderIntake(
     /// (<see cref="NewOrderQueue"/>); every other change, and a new order that meets surplus, is applied by the full
     /// path in one transaction after them.
     /// </summary>
+    /// <remarks>
+    /// A call is no longer one transaction: its new orders commit (and reach the screens) before its other changes are
+    /// applied. Each change is still applied once, in order per order; a call that fails after its new orders
+    /// committed is answered with the failure, and its repetition finds those orders there (acknowledged as
+    /// duplicates), as a repeated call always has.
+    /// </remarks>
     public async Task<IReadOnlyList<IntakeResult>> ApplyAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);

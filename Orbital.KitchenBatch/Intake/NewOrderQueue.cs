@@ -43,18 +43,32 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
             await WriteAsync(groups: 1);
         }
 
-        // A caller that gives up still has its orders received or not: the sender redelivers, and finds them there.
-        return await waiting.Done.Task.WaitAsync(cancellationToken);
+        try
+        {
+            return await waiting.Done.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A caller that gives up while its orders still wait takes them back: nothing is applied for a call that
+            // ended (a later change, a deleted document, must not find them applied after it). Orders already in a
+            // transaction are received or not, as with any answer lost on the way.
+            waiting.Withdraw();
+            throw;
+        }
     }
 
+    /// <summary>Takes a writer's place if one is free; the count never goes past the limit, even for a moment.</summary>
     private bool TryBecomeWriter()
     {
-        if (Interlocked.Increment(ref _writers) <= options.Value.NewOrderWriters)
+        var limit = options.Value.NewOrderWriters;
+        for (var writers = Volatile.Read(ref _writers); writers < limit; writers = Volatile.Read(ref _writers))
         {
-            return true;
+            if (Interlocked.CompareExchange(ref _writers, writers + 1, writers) == writers)
+            {
+                return true;
+            }
         }
 
-        Interlocked.Decrement(ref _writers);
         return false;
     }
 
@@ -89,14 +103,33 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
         var count = 0;
         while (count < options.Value.MaxNewOrdersPerTransaction && _waiting.TryDequeue(out var next))
         {
-            group.Add(next);
-            count += next.Orders.Count;
+            if (next.TryTake())
+            {
+                group.Add(next);
+                count += next.Orders.Count;
+            }
         }
 
         return group;
     }
 
     private async Task ReceiveGroupAsync(List<Waiting> group)
+    {
+        try
+        {
+            await ReceiveTogetherAsync(group);
+        }
+        catch (Exception ex)
+        {
+            // Whatever failed, every caller of the group hears of it.
+            foreach (var waiting in group)
+            {
+                waiting.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task ReceiveTogetherAsync(List<Waiting> group)
     {
         using var step = KitchenTelemetry.SharedStep("receive new orders", [.. group.Select(w => w.Intake)]);
         step?.SetTag("orbital.intake.calls", group.Count);
@@ -149,6 +182,17 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
     /// <summary>One call's new orders, the intake span they belong to, and its answer.</summary>
     private sealed record Waiting(IReadOnlyList<NewOrderReceiver.NewOrder> Orders, ActivityContext Intake)
     {
+        private const int Queued = 0;
+        private const int Taken = 1;
+        private const int Withdrawn = 2;
+        private int _state;
+
         public TaskCompletionSource<(DateTimeOffset, HashSet<int>)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>A writer takes the orders into its transaction; false when their caller withdrew them first.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        /// <summary>The caller gave up: the orders are not taken any more, unless a writer has them already.</summary>
+        public void Withdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Queued);
     }
 }

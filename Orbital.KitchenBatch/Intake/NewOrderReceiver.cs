@@ -32,7 +32,7 @@ public sealed class NewOrderReceiver(KitchenDbContext db, KitchenEventOutbox eve
 {
     private const string Receive = """
         SELECT received_n, received_id FROM orbital_receive_orders(
-            $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
+            $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
         """;
 
     /// <summary>
@@ -145,6 +145,8 @@ public sealed class NewOrderReceiver(KitchenDbContext db, KitchenEventOutbox eve
             command.Parameters.Add(Array(lines.Select(l => l.Order)));
             command.Parameters.Add(Array(lines.Select(l => l.Batch)));
             command.Parameters.Add(Array(lines.Select(l => l.Line.LineId)));
+            command.Parameters.Add(Array(lines.Select(l => l.Line.ProductionStation)));
+            command.Parameters.Add(Array(lines.Select(l => l.Line.ProductionItem)));
             command.Parameters.Add(Array(lines.Select(l => l.Line.Station)));
             command.Parameters.Add(Array(lines.Select(l => l.Line.ItemName)));
             command.Parameters.Add(Array(lines.Select(l => JsonSerializer.Serialize(l.Line.Modifiers))));
