@@ -96,6 +96,8 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     v_batch_ids bigint[];
                     v_taken_ids bigint[];
                     v_taken_n int[];
+                    v_ids bigint[];
+                    v_surplus boolean;
                     v_view_ids bigint[];
                     v_view_stations text[];
                     v_view_traces text[];
@@ -118,6 +120,7 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                     SELECT array_agg(CASE WHEN l.surplus_quantity > 0 THEN -l.id ELSE l.id END ORDER BY k.n)
                     INTO v_batch_ids
                     FROM k JOIN locked l ON l.station = k.station AND l.item_name = k.item_name AND l.modifiers_key = k.modifiers_key;
+                    v_surplus := EXISTS (SELECT 1 FROM unnest(v_batch_ids) AS b(id) WHERE b.id < 0);
 
                     -- 2. The orders taken: new ones (the unique index on the order id decides, not a look before it), with no line
                     --    meeting surplus, whose document carries no other order still standing. The rest go the full path.
@@ -128,9 +131,9 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         INSERT INTO orders AS x (order_id, brand, placed_at, received_at, source_id, status, revision, due_at, closed_open_quantity)
                         SELECT o.order_id, o.brand, o.placed_at, p_now, o.source_id, 'Open', o.revision, o.due_at, 0
                         FROM o
-                        WHERE NOT EXISTS (
+                        WHERE (NOT v_surplus OR NOT EXISTS (
                                 SELECT 1 FROM unnest(p_line_orders, p_line_batches) AS l(order_n, batch_n)
-                                WHERE l.order_n = o.n AND v_batch_ids[l.batch_n] < 0)
+                                WHERE l.order_n = o.n AND v_batch_ids[l.batch_n] < 0))
                           AND (o.source_id IS NULL OR NOT EXISTS (
                                 SELECT 1 FROM orders s
                                 WHERE s.source_id = o.source_id AND s.order_id <> o.order_id AND s.status NOT IN ('Cancelled', 'Closed')))
@@ -146,16 +149,23 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         RETURN;
                     END IF;
 
+                    -- The row id of each order taken, by its place in the call (null for one left to the full path): what follows
+                    -- looks orders up by place, never by searching, so a call of hundreds of orders costs in proportion to its size.
+                    v_ids := array_fill(NULL::bigint, ARRAY[cardinality(p_order_ids)]);
+                    FOR i IN 1 .. cardinality(v_taken_n) LOOP
+                        v_ids[v_taken_n[i]] := v_taken_ids[i];
+                    END LOOP;
+
                     -- 3. Their lines.
                     INSERT INTO order_lines (kitchen_order_id, line_id, station, item_name, modifiers, note, quantity, completed_quantity, placed_at,
                                              batch_item_id, menu_station, production_item, multiplier, menu_quantity, due_at)
-                    SELECT t.id, l.line_id, l.station, l.menu_item, ARRAY(SELECT jsonb_array_elements_text(l.modifiers_json::jsonb)), l.note,
+                    SELECT v_ids[l.order_n], l.line_id, l.station, l.menu_item, ARRAY(SELECT jsonb_array_elements_text(l.modifiers_json::jsonb)), l.note,
                            l.menu_quantity * l.multiplier, 0, p_placed_at[l.order_n], v_batch_ids[l.batch_n], l.menu_station, l.production_item,
                            l.multiplier, l.menu_quantity, p_due_at[l.order_n]
                     FROM unnest(p_line_orders, p_line_batches, p_line_ids, p_line_stations, p_line_production_items, p_line_menu_stations, p_line_menu_items,
                                 p_line_modifiers, p_line_notes, p_line_menu_quantities, p_line_multipliers) WITH ORDINALITY
                             AS l(order_n, batch_n, line_id, station, production_item, menu_station, menu_item, modifiers_json, note, menu_quantity, multiplier, n)
-                    JOIN unnest(v_taken_ids, v_taken_n) AS t(id, order_n) ON t.order_n = l.order_n
+                    WHERE v_ids[l.order_n] IS NOT NULL
                     ORDER BY l.n;
 
                     -- 4. Their demand joins the batch items, the schedule and the brands served moved by just what was added (no
@@ -164,24 +174,30 @@ namespace Orbital.KitchenBatch.Infrastructure.Migrations
                         SELECT l.order_n, l.batch_n, l.menu_item, l.menu_quantity, l.menu_quantity * l.multiplier AS quantity
                         FROM unnest(p_line_orders, p_line_batches, p_line_menu_items, p_line_menu_quantities, p_line_multipliers)
                             AS l(order_n, batch_n, menu_item, menu_quantity, multiplier)
-                        WHERE l.order_n = ANY (v_taken_n)),
+                        WHERE v_ids[l.order_n] IS NOT NULL),
+                    scheduled AS (
+                        SELECT s.batch_n, jsonb_agg(jsonb_build_object('dueAt', s.due, 'quantity', s.quantity)) AS schedule
+                        FROM (SELECT l.batch_n, p_due_minutes[l.order_n] AS due, sum(l.quantity)::int AS quantity FROM l GROUP BY 1, 2) s
+                        GROUP BY s.batch_n),
+                    served AS (
+                        SELECT s.batch_n, jsonb_agg(jsonb_build_object('brand', s.brand, 'item', s.item, 'quantity', s.quantity)) AS serves
+                        FROM (SELECT l.batch_n, p_brands[l.order_n] AS brand, l.menu_item AS item, sum(l.menu_quantity)::int AS quantity FROM l GROUP BY 1, 2, 3) s
+                        GROUP BY s.batch_n),
                     added AS (
-                        SELECT a.batch_n, sum(a.quantity)::int AS quantity, min(p_placed_at[a.order_n]) AS oldest, min(a.order_n) AS first_order,
-                            (SELECT jsonb_agg(jsonb_build_object('dueAt', s.due, 'quantity', s.quantity))
-                             FROM (SELECT p_due_minutes[x.order_n] AS due, sum(x.quantity)::int AS quantity FROM l x WHERE x.batch_n = a.batch_n GROUP BY 1) s) AS schedule,
-                            (SELECT jsonb_agg(jsonb_build_object('brand', s.brand, 'item', s.item, 'quantity', s.quantity))
-                             FROM (SELECT p_brands[x.order_n] AS brand, x.menu_item AS item, sum(x.menu_quantity)::int AS quantity FROM l x WHERE x.batch_n = a.batch_n GROUP BY 1, 2) s) AS serves
+                        SELECT a.batch_n, sum(a.quantity)::int AS quantity, min(p_placed_at[a.order_n]) AS oldest, min(a.order_n) AS first_order
                         FROM l a
                         GROUP BY a.batch_n),
                     updated AS (
                         UPDATE batch_items b
                         SET open_quantity = b.open_quantity + added.quantity,
                             oldest_open_placed_at = least(b.oldest_open_placed_at, added.oldest),
-                            schedule = orbital_schedule_add(b.schedule, added.schedule),
-                            serves = orbital_serves_add(b.serves, added.serves),
+                            schedule = orbital_schedule_add(b.schedule, scheduled.schedule),
+                            serves = orbital_serves_add(b.serves, served.serves),
                             prep_seconds = p_preps[added.batch_n],
                             updated_at = p_now
                         FROM added
+                        JOIN scheduled ON scheduled.batch_n = added.batch_n
+                        JOIN served ON served.batch_n = added.batch_n
                         WHERE b.id = v_batch_ids[added.batch_n]
                         RETURNING b.id, b.station, added.first_order, orbital_batch_item_view(b, p_now, p_horizon, p_coming_up, p_stale_after) AS view)
                     SELECT array_agg(u.id ORDER BY u.id), array_agg(u.station ORDER BY u.id), array_agg(p_trace_parents[u.first_order] ORDER BY u.id), array_agg(u.view ORDER BY u.id)
