@@ -49,6 +49,17 @@ internal static class IntakeBenchmark
         COMMIT;
         """;
 
+    // The kitchen's own intake function (what one SubmitOrder costs PostgreSQL), called by pgbench with the same order.
+    private const string FunctionScript = """
+        \set k random(1, 40)
+        SELECT * FROM orbital_receive_orders(ARRAY[md5(random()::text || clock_timestamp()::text)], ARRAY['Bench'], ARRAY[now()],
+            ARRAY[now() + interval '20 min'], ARRAY[date_trunc('minute', now() + interval '20 min')], ARRAY[NULL]::text[], ARRAY[1]::numeric[],
+            ARRAY['{"orderId": "pgbench", "brand": "Bench", "items": 2}'], ARRAY['Intake Grill (pgbench)'], ARRAY['Item ' || :k], ARRAY['[]'], ARRAY[''], ARRAY[480],
+            ARRAY[1, 1], ARRAY[1, 1], ARRAY['a', 'b'], ARRAY['Intake Grill (pgbench)', 'Intake Grill (pgbench)'], ARRAY['Item ' || :k, 'Item ' || :k],
+            ARRAY['Intake Grill', 'Intake Grill'], ARRAY['Item ' || :k, 'Item ' || :k], ARRAY['[]', '[]'],
+            ARRAY[NULL, NULL]::text[], ARRAY[1, 1], ARRAY[1, 1], now(), interval '2 min', interval '30 min', interval '30 min', ARRAY[NULL]::text[]);
+        """;
+
     public static async Task<BenchmarkSection> RunAsync()
     {
         await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false };
@@ -58,34 +69,45 @@ internal static class IntakeBenchmark
 
         // The order service would compete for the kitchen; only the benchmark's callers submit.
         await app.StopResourceAsync("order-management");
-        await SubmitForAsync(kitchen, TimeSpan.FromSeconds(5), batch: 1, "warm");
+        await SubmitForAsync(kitchen, TimeSpan.FromSeconds(5), Callers, batch: 1, "warm");
 
-        var pgbench = await PgbenchAsync(connectionString);
-        var single = await SubmitForAsync(kitchen, s_duration, batch: 1, "single");
-        var batched = await SubmitForAsync(kitchen, s_duration, batch: BatchSize, "batched");
-        var large = await SubmitForAsync(kitchen, s_duration, batch: LargeBatchSize, "large");
+        var pgbenchOne = await PgbenchAsync(connectionString, clients: 1);
+        var pgbench = await PgbenchAsync(connectionString, Callers);
+        var functionOne = await PgbenchAsync(connectionString, clients: 1, FunctionScript);
+        var one = await SubmitForAsync(kitchen, s_duration, callers: 1, batch: 1, "one");
+        var single = await SubmitForAsync(kitchen, s_duration, Callers, batch: 1, "single");
+        var batched = await SubmitForAsync(kitchen, s_duration, Callers, batch: BatchSize, "batched");
+        var large = await SubmitForAsync(kitchen, s_duration, Callers, batch: LargeBatchSize, "large");
 
         var markdown = string.Create(CultureInfo.InvariantCulture, $"""
             ## Kitchen intake against PostgreSQL itself
 
-            {Callers} concurrent callers for {s_duration.TotalSeconds:0} s each, on the kitchen's gRPC endpoint (Release build, started by the
-            AppHost; the order service stopped), and pgbench with {Callers} clients for {s_duration.TotalSeconds:0} s running the equivalent
-            transaction on the same PostgreSQL server in the same run: an order row with a unique key, two lines, a batch
-            item upsert and an event. Orders have two lines of one of {Items} items, in both.
+            Callers submit orders for {s_duration.TotalSeconds:0} s at a time on the kitchen's gRPC endpoint (Release build, started by the
+            AppHost; the order service stopped) from this benchmark's process; pgbench runs the equivalent transaction on the
+            same PostgreSQL server in the same run, with as many clients: an order row with a unique key, two lines, a batch
+            item upsert and an event. Orders have two lines of one of {Items} items, in both. Latency is per call, as the
+            caller sees it.
 
-            | what | orders/s | ÷ pgbench |
-            |---|---:|---:|
-            | pgbench, the equivalent transaction | {pgbench:N0} | 1.00 |
-            | kitchen, `SubmitOrder` (one order per call and transaction) | {single:N0} | {single / pgbench:0.00} |
-            | kitchen, `SubmitOrders` ({BatchSize} orders per call and transaction) | {batched:N0} | {batched / pgbench:0.00} |
-            | kitchen, `SubmitOrders` ({LargeBatchSize} orders per call and transaction) | {large:N0} | {large / pgbench:0.00} |
+            | what | callers | orders/s | ÷ pgbench | p50 | p99 |
+            |---|---:|---:|---:|---:|---:|
+            | pgbench, the equivalent transaction | 1 | {pgbenchOne:N0} | 1.00 | | |
+            | pgbench, the equivalent transaction | {Callers} | {pgbench:N0} | 1.00 | | |
+            | pgbench calling the kitchen's intake function with the same order (PostgreSQL's part of `SubmitOrder`) | 1 | {functionOne:N0} | {functionOne / pgbenchOne:0.00} | | |
+            | kitchen, `SubmitOrder` (one order per call) | 1 | {one.Rate:N0} | **{one.Rate / pgbenchOne:0.00}** | {one.P50:0.0} ms | {one.P99:0.0} ms |
+            | kitchen, `SubmitOrder` (one order per call) | {Callers} | {single.Rate:N0} | **{single.Rate / pgbench:0.00}** | {single.P50:0.0} ms | {single.P99:0.0} ms |
+            | kitchen, `SubmitOrders` ({BatchSize} orders per call) | {Callers} | {batched.Rate:N0} | **{batched.Rate / pgbench:0.00}** | {batched.P50:0.0} ms | **{batched.P99:0.0} ms** |
+            | kitchen, `SubmitOrders` ({LargeBatchSize} orders per call) | {Callers} | {large.Rate:N0} | {large.Rate / pgbench:0.00} | {large.P50:0.0} ms | {large.P99:0.0} ms |
             """);
         return new BenchmarkSection(markdown, new Dictionary<string, double>
         {
+            ["pgbenchOne"] = pgbenchOne,
             ["pgbench"] = pgbench,
-            ["single"] = single,
-            ["batched"] = batched,
-            ["large"] = large,
+            ["functionOne"] = functionOne,
+            ["one"] = one.Rate,
+            ["single"] = single.Rate,
+            ["batched"] = batched.Rate,
+            ["batchedP99"] = batched.P99,
+            ["large"] = large.Rate,
         });
     }
 
@@ -104,17 +126,20 @@ internal static class IntakeBenchmark
         return new OrderIntake.OrderIntakeClient(channel);
     }
 
-    /// <returns>Orders stored per second.</returns>
-    private static async Task<double> SubmitForAsync(OrderIntake.OrderIntakeClient kitchen, TimeSpan duration, int batch, string run)
+    /// <returns>Orders stored per second, and the calls' latency.</returns>
+    private static async Task<(double Rate, double P50, double P99)> SubmitForAsync(OrderIntake.OrderIntakeClient kitchen, TimeSpan duration, int callers, int batch, string run)
     {
         var stored = 0L;
+        var latencies = new List<double>[callers];
         var clock = Stopwatch.StartNew();
-        var callers = Enumerable.Range(0, Callers).Select(caller => Task.Run(async () =>
+        var calling = Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
             var random = new Random(caller);
+            var mine = latencies[caller] = [];
             for (var call = 0; clock.Elapsed < duration; call++)
             {
                 var requests = Enumerable.Range(0, batch).Select(i => Order($"{run}-{caller}-{call}-{i}", random.Next(1, Items + 1))).ToList();
+                var started = clock.Elapsed;
                 if (batch == 1)
                 {
                     await kitchen.SubmitOrderAsync(requests[0]);
@@ -126,11 +151,14 @@ internal static class IntakeBenchmark
                     await kitchen.SubmitOrdersAsync(orders);
                 }
 
+                mine.Add((clock.Elapsed - started).TotalMilliseconds);
                 Interlocked.Add(ref stored, batch);
             }
         })).ToList();
-        await Task.WhenAll(callers);
-        return stored / clock.Elapsed.TotalSeconds;
+        await Task.WhenAll(calling);
+        var rate = stored / clock.Elapsed.TotalSeconds;
+        var sorted = latencies.SelectMany(l => l).Order().ToList();
+        return (rate, sorted[(int)(sorted.Count * 0.50)], sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(sorted.Count * 0.99) - 1)]);
     }
 
     private static OrderRequest Order(string orderId, int item)
@@ -144,7 +172,7 @@ internal static class IntakeBenchmark
     }
 
     /// <returns>Transactions per second, as pgbench reports them.</returns>
-    private static async Task<double> PgbenchAsync(string connectionString)
+    private static async Task<double> PgbenchAsync(string connectionString, int clients, string script = PgbenchScript)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         await using (var connection = new NpgsqlConnection(connectionString))
@@ -154,16 +182,16 @@ internal static class IntakeBenchmark
             await command.ExecuteNonQueryAsync();
         }
 
-        var script = Path.Combine(Path.GetTempPath(), $"orbital-pgbench-{Guid.NewGuid():N}.sql");
-        await File.WriteAllTextAsync(script, PgbenchScript);
+        var file = Path.Combine(Path.GetTempPath(), $"orbital-pgbench-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(file, script);
         try
         {
             var start = new ProcessStartInfo("pgbench")
             {
                 ArgumentList =
                 {
-                    "-n", "-c", Callers.ToString(CultureInfo.InvariantCulture), "-j", "2",
-                    "-T", s_duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "-f", script,
+                    "-n", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", Math.Min(clients, 2).ToString(CultureInfo.InvariantCulture),
+                    "-T", s_duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "-f", file,
                     "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!,
                 },
                 RedirectStandardOutput = true,
@@ -180,7 +208,7 @@ internal static class IntakeBenchmark
         }
         finally
         {
-            File.Delete(script);
+            File.Delete(file);
         }
     }
 }

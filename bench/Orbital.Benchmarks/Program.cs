@@ -7,6 +7,12 @@ using Orbital.Benchmarks.Chaos;
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- backlog [--orders N] | intake
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- screens [--screens N] [--rate R] [--seconds S]
 // dotnet run -c Release --project bench/Orbital.Benchmarks -- chaos [--replicas N] [--orders N] [--rate R] [--short] [--report FILE]
+// dotnet run -c Release --project bench/Orbital.Benchmarks -- mongo-host                  the MongoDB wire double alone (used by screens)
+if (args is ["mongo-host"])
+{
+    return await MongoProcess.HostAsync();
+}
+
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int IntOption(string name, int fallback) => int.Parse(Option(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 string[] verbs = ["payload", "pipeline", "backlog", "intake", "screens", "chaos"];

@@ -19,76 +19,152 @@ internal static class ScreensBenchmark
     private static readonly string[] s_stations = ["Grill Station", "Fry Station", "Bowl Station", "Pizza Station"];
     private static readonly Stopwatch s_clock = Stopwatch.StartNew();
     private static readonly ConcurrentDictionary<string, DateTime> s_insertedAt = new();
+    private static readonly ConcurrentDictionary<string, double> s_acknowledged = new();
 
     public static async Task<BenchmarkSection> RunAsync(int screens, int ordersPerSecond, TimeSpan duration)
     {
+        // MongoDB in a process of its own, as deployed: the load generator below is then the only thing in this one.
+        await using var mongo = await MongoProcess.StartAsync();
         await using var app = new OrbitalAppFixture { ShortRetries = false, ResourceLogsOnConsole = false, KitchenHttpUnproxied = true };
         await app.InitializeAsync();
         var kitchen = app.GetEndpoint("kitchen-batch", "http");
         var tokens = await PairAsync(kitchen, await app.ParameterValueAsync("kitchen-manager-key"), (screens + 4) / 5);
 
         var clock = s_clock;
-        var inserted = new ConcurrentDictionary<string, TimeSpan>();
+        var inserted = new ConcurrentDictionary<string, (int Phase, TimeSpan At)>();
         using var stop = new CancellationTokenSource();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = kitchen, Timeout = Timeout.InfiniteTimeSpan };
         var followers = Enumerable.Range(0, screens).Select(i => new Screen(s_stations[i % s_stations.Length], tokens[i / 5])).ToList();
-        var reading = followers.Select(s => Task.Run(() => s.FollowAsync(http, inserted, clock, stop.Token))).ToList();
-        await WaitForAsync(() => followers.All(s => s.Connected), TimeSpan.FromMinutes(2));
+
+        // First a kitchen with one screen per station: the first orders after the start, and the latency at a low rate.
+        var few = followers.Take(s_stations.Length).ToList();
+        var reading = few.Select(s => Task.Run(() => s.FollowAsync(http, inserted, clock, stop.Token))).ToList();
+        await WaitForAsync(() => few.All(s => s.Connected), TimeSpan.FromMinutes(1));
 
         await using var memory = new ProcessMemory("Orbital.KitchenBatch");
         memory.Start();
         var generator = new PlatformOrderGenerator(seed: 17);
         var run = Guid.NewGuid().ToString("N")[..6];
 
-        // Warm up every part (JIT, pools, the screens' buffers) at the same rate first; only the run after is measured.
-        await WriteAsync(app, generator, inserted: null, $"warm-{run}", ordersPerSecond, TimeSpan.FromSeconds(30));
+        // The first orders after the start, before anything else went through the services: one a second. The load
+        // generator's own MongoDB connection is opened first (its first insert is no part of the services' start).
+        await app.Platform.Orders.Database.GetCollection<MongoDB.Bson.BsonDocument>("bench_connection").InsertOneAsync(new MongoDB.Bson.BsonDocument("at", DateTime.UtcNow));
+        for (var i = 0; i < FirstOrders; i++)
+        {
+            await WriteAsync(app, generator, inserted, Phase.First, $"first-{run}-{i}", ordersPerSecond: 1, TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        await WaitForAsync(() => few.All(s => s.Received(Phase.First) >= FirstOrders), TimeSpan.FromSeconds(30));
+
+        var slowCount = (int)(SlowRate * duration.TotalSeconds);
+        await WriteAsync(app, generator, inserted: null, Phase.Slow, $"slow-warm-{run}", SlowRate, TimeSpan.FromSeconds(5));
+        var slowCpu = ProcessCpu.ForApp(mongo.ProcessId);
+        slowCpu.Start();
+        await WriteAsync(app, generator, inserted, Phase.Slow, $"slow-{run}", SlowRate, duration);
+        await WaitForAsync(() => few.All(s => s.Received(Phase.Slow) >= slowCount), TimeSpan.FromMinutes(1));
+        var slowUsage = slowCpu.Stop();
+
+        // Then every screen.
+        reading.AddRange(followers.Skip(few.Count).Select(s => Task.Run(() => s.FollowAsync(http, inserted, clock, stop.Token))));
+        await WaitForAsync(() => followers.All(s => s.Connected), TimeSpan.FromMinutes(2));
+        await WriteAsync(app, generator, inserted, Phase.SlowAll, $"slow-all-{run}", SlowRate, duration);
+        await WaitForAsync(() => followers.All(s => s.Received(Phase.SlowAll) >= slowCount), TimeSpan.FromMinutes(1));
+
+        // Warm up every part (JIT, pools, the screens' buffers) at the full rate; only the run after it is measured.
+        await WriteAsync(app, generator, inserted: null, Phase.Full, $"warm-{run}", ordersPerSecond, TimeSpan.FromSeconds(30));
+
         var count = (int)(ordersPerSecond * duration.TotalSeconds);
+        var cpu = ProcessCpu.ForApp(mongo.ProcessId);
+        cpu.Start();
         var writing = Stopwatch.StartNew();
-        await WriteAsync(app, generator, inserted, $"screens-{run}", ordersPerSecond, duration);
+        await WriteAsync(app, generator, inserted, Phase.Full, $"screens-{run}", ordersPerSecond, duration);
         var achieved = count / writing.Elapsed.TotalSeconds;
-        await WaitForAsync(() => followers.All(s => s.Received >= count), TimeSpan.FromMinutes(2));
+        var usage = cpu.Stop();
+        await WaitForAsync(() => followers.All(s => s.Received(Phase.Full) >= count), TimeSpan.FromMinutes(2));
         await stop.CancelAsync();
         await Task.WhenAll(reading).ContinueWith(_ => { }, TaskScheduler.Default);
 
-        var latencies = followers.SelectMany(s => s.Latencies).Order().ToList();
+        var first = followers.SelectMany(s => s.Latencies(Phase.First)).Order().ToList();
+        var firstOne = few.Select(s => s.FirstLatency).OfType<double>().Order().ToList();
+        var slow = followers.SelectMany(s => s.Latencies(Phase.Slow)).Order().ToList();
+        var slowAll = followers.SelectMany(s => s.Latencies(Phase.SlowAll)).Order().ToList();
+        var latencies = followers.SelectMany(s => s.Latencies(Phase.Full)).Order().ToList();
         var received = await app.Kitchen.ReceivedAtAsync([.. s_insertedAt.Keys]);
-        var committed = received.Select(r => (r.Value - s_insertedAt[r.Key]).TotalMilliseconds).Order().ToList();
-        var complete = followers.Count(s => s.Received >= count);
+        var committed = received.Where(r => r.Key.StartsWith("screens-", StringComparison.Ordinal)).Select(r => (r.Value - s_insertedAt[r.Key]).TotalMilliseconds).Order().ToList();
+        var firstCommitted = received.Where(r => r.Key.StartsWith("first-", StringComparison.Ordinal)).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Value - s_insertedAt[r.Key]).TotalMilliseconds).ToList();
+        var slowCommitted = received.Where(r => r.Key.StartsWith("slow-", StringComparison.Ordinal)).Select(r => (r.Value - s_insertedAt[r.Key]).TotalMilliseconds).Order().ToList();
+        var complete = followers.Count(s => s.Received(Phase.Full) >= count);
         var markdown = string.Create(CultureInfo.InvariantCulture, $"""
-            ## Screens: MongoDB insert to `order.received` on {screens} screens
+            ## Screens: MongoDB insert to `order.received` on the screens
 
-            {screens} screens follow `/api/events?station=...` ({screens / s_stations.Length} per station, each on its own connection, {tokens.Count}
-            paired devices) while {count:N0} orders are written to MongoDB at {achieved:0}/s; latency is from just before each
-            order's insert to its `order.received` arriving at a screen, for every screen. The whole app through the AppHost
-            (Release), the screens (connected to the kitchen itself, not through the orchestrator's development proxy) and the
-            writer in the benchmark's process, everything on this one machine.
+            Latency is from just before each order's insert into MongoDB to its `order.received` arriving at a screen that
+            follows `/api/events?station=...`, for every screen. First one screen per station ({few.Count}): the first orders after
+            the start and {SlowRate} orders/s; then {screens} screens ({screens / s_stations.Length} per station, each on its own connection, {tokens.Count}
+            paired devices): {SlowRate} orders/s again, and {achieved:0} orders/s after a 30 s warm-up at that rate. Processes, all on
+            this one machine: MongoDB (the wire double, in a process of its own), PostgreSQL, the order service and the kitchen
+            (Release builds, started by the AppHost), and the load generator: this benchmark's process, which writes the orders
+            with the MongoDB driver and reads the streams (connected to the kitchen itself, not through the orchestrator's
+            development proxy).
 
-            | | |
-            |---|---:|
-            | insert → kitchen intake (its transaction starts), p50 / p99 | {Percentile(committed, 0.50):N0} ms / {Percentile(committed, 0.99):N0} ms |
-            | deliveries measured (orders × screens) | {latencies.Count:N0} |
-            | screens that received every order | {complete} of {screens} |
-            | p50 | {Percentile(latencies, 0.50):N0} ms |
-            | p90 | {Percentile(latencies, 0.90):N0} ms |
-            | **p99** | **{Percentile(latencies, 0.99):N0} ms** |
-            | max | {latencies[^1]:N0} ms |
-            | reconnections, all screens | {followers.Sum(s => s.Connections - 1)} |
-            | peak working set, kitchen | {memory.PeakMiB("Orbital.KitchenBatch"):N0} MB |
+            | | first {FirstOrders} orders after the start, {few.Count} screens | {SlowRate} orders/s, {few.Count} screens | {SlowRate} orders/s, {screens} screens | {achieved:0} orders/s, {screens} screens |
+            |---|---:|---:|---:|---:|
+            | orders | {FirstOrders} | {slowCount:N0} | {slowCount:N0} | {count:N0} |
+            | deliveries measured (orders × screens) | {first.Count:N0} | {slow.Count:N0} | {slowAll.Count:N0} | {latencies.Count:N0} |
+            | p50 | {Percentile(first, 0.50):N1} ms | **{Percentile(slow, 0.50):N1} ms** | {Percentile(slowAll, 0.50):N1} ms | {Percentile(latencies, 0.50):N0} ms |
+            | p90 | {Percentile(first, 0.90):N1} ms | {Percentile(slow, 0.90):N1} ms | {Percentile(slowAll, 0.90):N1} ms | {Percentile(latencies, 0.90):N0} ms |
+            | p99 | {Percentile(first, 0.99):N1} ms | {Percentile(slow, 0.99):N1} ms | {Percentile(slowAll, 0.99):N1} ms | **{Percentile(latencies, 0.99):N0} ms** |
+            | max | {Max(first):N1} ms | {Max(slow):N1} ms | {Max(slowAll):N1} ms | {Max(latencies):N0} ms |
+
+            - The very first order after the start reached the screens in **{Max(firstOne):N1} ms** (the slowest of the {few.Count}); insert → kitchen intake of the first {FirstOrders}: {string.Join(", ", firstCommitted.Select(c => c.ToString("N1", CultureInfo.InvariantCulture)))} ms
+              (MongoDB acknowledged their inserts after {string.Join(", ", s_acknowledged.Where(a => a.Key.StartsWith("first-", StringComparison.Ordinal)).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Value.ToString("N1", CultureInfo.InvariantCulture)))} ms).
+            - Insert → kitchen intake (its transaction starts): at {SlowRate} orders/s p50 {Percentile(slowCommitted, 0.50):N1} ms, p99 {Percentile(slowCommitted, 0.99):N1} ms;
+              at {achieved:0} orders/s p50 {Percentile(committed, 0.50):N0} ms, p99 {Percentile(committed, 0.99):N0} ms.
+            - At {achieved:0} orders/s, screens that received every order: {complete} of {screens}; reconnections, all screens: {followers.Sum(s => s.Connections - 1)}.
+            - Peak working set of the kitchen with the {screens} screens: **{memory.PeakMiB("Orbital.KitchenBatch"):N0} MB**.
+
+            Where the CPU went at {SlowRate} orders/s ({few.Count} screens) and at {achieved:0} orders/s ({screens} screens), as shares of both cores, from `/proc`:
+
+            {CpuTable(slowUsage, usage)}
             """);
         return new BenchmarkSection(markdown, new Dictionary<string, double>
         {
             ["p99"] = Percentile(latencies, 0.99),
+            ["slowP50"] = Percentile(slow, 0.50),
+            ["firstP50"] = Percentile(firstOne, 0.50),
+            ["firstMax"] = Max(firstOne),
             ["complete"] = complete,
             ["screens"] = screens,
             ["rate"] = achieved,
+            ["workingSet"] = memory.PeakMiB("Orbital.KitchenBatch"),
         });
     }
+
+    private const int FirstOrders = 5;
+    private const int SlowRate = 10;
+
+    /// <summary>Which part of the run an order belongs to.</summary>
+    private enum Phase
+    {
+        First,
+        Slow,
+        SlowAll,
+        Full,
+    }
+
+    private static string CpuTable((List<(string Label, double Share)> Groups, double Machine) slow, (List<(string Label, double Share)> Groups, double Machine) full)
+        => string.Join('\n', [
+            $"| process | {SlowRate} orders/s, few screens | full rate, all screens |",
+            "|---|---:|---:|",
+            .. slow.Groups.Zip(full.Groups, (s, f) => string.Create(CultureInfo.InvariantCulture, $"| {s.Label} | {s.Share:P0} | {f.Share:P0} |")),
+            string.Create(CultureInfo.InvariantCulture, $"| **machine busy, all processes** | **{slow.Machine:P0}** | **{full.Machine:P0}** |"),
+        ]);
 
     /// <summary>
     /// Orders at a steady rate, each written when it is due whether or not the one before was answered yet (the
     /// platform has many writers), at most 64 unanswered at once.
     /// </summary>
-    private static async Task WriteAsync(OrbitalAppFixture app, PlatformOrderGenerator generator, ConcurrentDictionary<string, TimeSpan>? inserted, string prefix, int ordersPerSecond, TimeSpan duration)
+    private static async Task WriteAsync(OrbitalAppFixture app, PlatformOrderGenerator generator, ConcurrentDictionary<string, (int Phase, TimeSpan At)>? inserted, Phase phase, string prefix, int ordersPerSecond, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
         var count = (int)(ordersPerSecond * duration.TotalSeconds);
@@ -105,8 +181,8 @@ internal static class ScreensBenchmark
 
             var document = generator.Next($"{prefix}-{i:D6}");
             await unanswered.WaitAsync();
-            inserted?.TryAdd(document["OtterOrderId"].AsString, s_clock.Elapsed);
-            if (inserted is not null)
+            inserted?.TryAdd(document["OtterOrderId"].AsString, ((int)phase, s_clock.Elapsed));
+            if (inserted is not null && phase is Phase.First or Phase.Slow or Phase.Full)
             {
                 s_insertedAt[document["OtterOrderId"].AsString] = DateTime.UtcNow;
             }
@@ -121,7 +197,9 @@ internal static class ScreensBenchmark
     {
         try
         {
+            var started = s_clock.Elapsed;
             await app.Platform.Orders.InsertOneAsync(document);
+            s_acknowledged[document["OtterOrderId"].AsString] = (s_clock.Elapsed - started).TotalMilliseconds;
         }
         finally
         {
@@ -160,6 +238,8 @@ internal static class ScreensBenchmark
         }
     }
 
+    private static double Max(List<double> sorted) => sorted.Count == 0 ? double.NaN : sorted[^1];
+
     private static double Percentile(List<double> sorted, double percentile)
         => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(percentile * sorted.Count) - 1)];
 
@@ -168,8 +248,8 @@ internal static class ScreensBenchmark
     {
         // The payload as PostgreSQL's jsonb gives it back: "orderId": "...".
         private static ReadOnlySpan<byte> OrderIdField => "\"orderId\": \""u8;
-        private readonly List<double> _latencies = [];
-        private int _received;
+        private readonly List<double>[] _latencies = [[], [], [], []];
+        private readonly int[] _received = new int[4];
 
         public bool Connected { get; private set; }
 
@@ -177,11 +257,14 @@ internal static class ScreensBenchmark
 
         public int Connections { get; private set; }
 
-        public int Received => Volatile.Read(ref _received);
+        /// <summary>How long the very first order took to reach this screen.</summary>
+        public double? FirstLatency { get; private set; }
 
-        public IReadOnlyList<double> Latencies => _latencies;
+        public int Received(Phase phase) => Volatile.Read(ref _received[(int)phase]);
 
-        private void Frame(ReadOnlySpan<byte> frame, ConcurrentDictionary<string, TimeSpan> inserted, Stopwatch clock, ref string? lastEventId)
+        public IReadOnlyList<double> Latencies(Phase phase) => _latencies[(int)phase];
+
+        private void Frame(ReadOnlySpan<byte> frame, ConcurrentDictionary<string, (int Phase, TimeSpan At)> inserted, Stopwatch clock, ref string? lastEventId)
         {
             var id = frame.IndexOf("\nid: "u8);
             if (id >= 0)
@@ -200,14 +283,16 @@ internal static class ScreensBenchmark
             var field = frame.IndexOf(OrderIdField);
             var value = frame[(field + OrderIdField.Length)..];
             var orderId = System.Text.Encoding.UTF8.GetString(value[..value.IndexOf((byte)'"')]);
-            if (inserted.TryGetValue(orderId, out var insertedAt))
+            if (inserted.TryGetValue(orderId, out var sent))
             {
-                _latencies.Add((at - insertedAt).TotalMilliseconds);
-                Interlocked.Increment(ref _received);
+                var latency = (at - sent.At).TotalMilliseconds;
+                FirstLatency ??= latency;
+                _latencies[sent.Phase].Add(latency);
+                Interlocked.Increment(ref _received[sent.Phase]);
             }
         }
 
-        public async Task FollowAsync(HttpClient http, ConcurrentDictionary<string, TimeSpan> inserted, Stopwatch clock, CancellationToken stop)
+        public async Task FollowAsync(HttpClient http, ConcurrentDictionary<string, (int Phase, TimeSpan At)> inserted, Stopwatch clock, CancellationToken stop)
         {
             var lastEventId = (string?)null;
             while (!stop.IsCancellationRequested)
