@@ -44,15 +44,6 @@ internal sealed class ProcessCpu
         return (groups, (MachineBusyTicks() - _machineStart) / elapsed);
     }
 
-    /// <summary>A markdown table of <see cref="Stop"/>'s result.</summary>
-    public static string Table((List<(string Label, double Share)> Groups, double Machine) usage)
-        => string.Join('\n', [
-            "| process | share of the machine's CPU |",
-            "|---|---:|",
-            .. usage.Groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"| {g.Label} | {g.Share:P0} |")),
-            string.Create(CultureInfo.InvariantCulture, $"| **machine busy, all processes** | **{usage.Machine:P0}** |"),
-        ]);
-
     private Dictionary<string, long> Sample()
     {
         var ticks = new Dictionary<string, long>();
