@@ -158,7 +158,8 @@ public static class KitchenServiceRegistration
     }
 
     /// <summary>
-    /// Caps the connection pool at <see cref="KitchenLimitsOptions.DatabaseConnections"/>, and keeps what a connection
+    /// Caps the connection pool at <see cref="KitchenLimitsOptions.DatabaseConnections"/>, keeps
+    /// <see cref="KitchenLimitsOptions.WarmDatabaseConnections"/> of them open when quiet, and keeps what a connection
     /// has when it goes back to the pool, unless the connection string says otherwise. No kitchen connection leaves
     /// session state behind (the one that LISTENs is outside the pool), so the reset (<c>DISCARD ALL</c>, sent before
     /// the next command) would only cost the server work on every intake and throw away PL/pgSQL's cached plans.
@@ -174,6 +175,12 @@ public static class KitchenServiceRegistration
         if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxPoolSize = limits.DatabaseConnections;
+        }
+
+        if (!connectionString.Contains("Min Pool Size", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("Minimum Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MinPoolSize = Math.Min(limits.WarmDatabaseConnections, builder.MaxPoolSize);
         }
 
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))

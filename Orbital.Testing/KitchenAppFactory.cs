@@ -168,6 +168,11 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
         builder.UseSetting("Kitchen:Limits:StreamsPerToken", "1000");
         builder.UseSetting("Kitchen:Limits:WritesPerSecond", "10000");
         builder.UseSetting("Kitchen:Limits:WriteBurst", "10000");
+
+        // Test kitchens each have a database, and so a connection pool, of their own, and pools outlive their kitchens:
+        // connections kept open for every one of them would exhaust the test server's. (Kitchens started by the
+        // AppHost keep theirs.)
+        builder.UseSetting("Kitchen:Limits:WarmDatabaseConnections", "0");
         _configure?.Invoke(builder);
     }
 }

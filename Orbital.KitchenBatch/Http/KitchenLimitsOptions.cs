@@ -16,6 +16,16 @@ public sealed class KitchenLimitsOptions
     [Range(2, 1_000)]
     public int DatabaseConnections { get; set; } = 40;
 
+    /// <summary>
+    /// How many PostgreSQL connections stay open while the kitchen is quiet, each readied for intake when the kitchen
+    /// starts. A connection's first intake pays for PostgreSQL preparing the intake function in that session (tens of
+    /// milliseconds); the pool hands out its idle connections in turn, so at a low rate every order would meet a new
+    /// one until all were ready. At most <see cref="DatabaseConnections"/>; a connection string that sets its own
+    /// minimum pool size wins.
+    /// </summary>
+    [Range(0, 100)]
+    public int WarmDatabaseConnections { get; set; } = 4;
+
     /// <summary>The largest JSON request body, in bytes; larger ones are refused with 413.</summary>
     [Range(1_024, 10_485_760)]
     public int MaxJsonBodyBytes { get; set; } = 64 * 1024;

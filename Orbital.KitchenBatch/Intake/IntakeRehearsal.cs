@@ -1,3 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orbital.KitchenBatch.Http;
 using Orbital.KitchenBatch.Infrastructure;
 
 namespace Orbital.KitchenBatch.Intake;
@@ -5,24 +9,59 @@ namespace Orbital.KitchenBatch.Intake;
 /// <summary>
 /// Before the kitchen says it is ready, a made-up order goes through intake and is rolled back
 /// (<see cref="NewOrderReceiver.RehearseAsync"/>): measured, the first order after a start otherwise took a few hundred
-/// milliseconds longer than the next, compiling what it was the first to use. A rehearsal that fails is logged and
-/// the kitchen starts anyway: it costs the first order time, nothing else.
+/// milliseconds longer than the next, compiling what it was the first to use. PostgreSQL prepares the intake function
+/// once per session, so the rehearsal runs on each of the connections the pool keeps open when quiet
+/// (<see cref="KitchenLimitsOptions.WarmDatabaseConnections"/>), after the connections opened while the schema was
+/// being made ready are closed: the pool hands out its idle connections in turn, and each of them would otherwise
+/// cost the first order it carries tens of milliseconds. A rehearsal that fails is logged and the kitchen starts
+/// anyway: it costs the first orders time, nothing else.
 /// </summary>
-public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, ILogger<IntakeRehearsal> logger) : ISchemaReadyListener
+public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, NewOrderQueue queue, IOptions<KitchenLimitsOptions> limits, ILogger<IntakeRehearsal> logger) : ISchemaReadyListener
 {
     public async Task OnSchemaReadyAsync(KitchenDbContext db, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        var held = new List<AsyncServiceScope>();
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearseAsync(cancellationToken);
+            // Idle connections opened before the function existed (migrations, health checks) are closed; the ones in
+            // use are closed when they come back.
+            NpgsqlConnection.ClearPool((NpgsqlConnection)db.Database.GetDbConnection());
+
+            // Each rehearsal keeps its connection until all are done, so that each runs on a connection of its own.
+            for (var i = 0; i < Math.Max(1, limits.Value.WarmDatabaseConnections); i++)
+            {
+                var scope = scopes.CreateAsyncScope();
+                held.Add(scope);
+                await scope.ServiceProvider.GetRequiredService<KitchenDbContext>().Database.OpenConnectionAsync(cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearseAsync(cancellationToken);
+            }
+
+            // And once the way a call's new orders go (grouped with other calls'), on one of them.
+            var orders = held[0].ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearsalOrders();
+            await ReleaseAsync(held);
+            await queue.RehearseAsync(orders);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogRehearsalFailed(logger, ex);
         }
+        finally
+        {
+            await ReleaseAsync(held);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The intake rehearsal failed; the first order will take longer")]
+    private static async Task ReleaseAsync(List<AsyncServiceScope> scopes)
+    {
+        foreach (var scope in scopes)
+        {
+            await scope.DisposeAsync();
+        }
+
+        scopes.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The intake rehearsal failed; the first orders will take longer")]
     private static partial void LogRehearsalFailed(ILogger logger, Exception exception);
 }

@@ -57,6 +57,18 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
         }
     }
 
+    /// <summary>
+    /// Runs made-up orders through what a transaction of new orders does, rolled back: the group's own code is then
+    /// compiled before the first real order needs it. It takes no writer's place and waits behind no one.
+    /// </summary>
+    internal async Task RehearseAsync(IReadOnlyList<NewOrderReceiver.NewOrder> orders)
+    {
+        var waiting = new Waiting(orders, default);
+        waiting.TryTake();
+        await ReceiveTogetherAsync([waiting], rehearsal: true);
+        await waiting.Done.Task;
+    }
+
     /// <summary>Takes a writer's place if one is free; the count never goes past the limit, even for a moment.</summary>
     private bool TryBecomeWriter()
     {
@@ -117,7 +129,7 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
     {
         try
         {
-            await ReceiveTogetherAsync(group);
+            await ReceiveTogetherAsync(group, rehearsal: false);
         }
         catch (Exception ex)
         {
@@ -129,7 +141,7 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
         }
     }
 
-    private async Task ReceiveTogetherAsync(List<Waiting> group)
+    private async Task ReceiveTogetherAsync(List<Waiting> group, bool rehearsal)
     {
         using var step = KitchenTelemetry.SharedStep("receive new orders", [.. group.Select(w => w.Intake)]);
         step?.SetTag("orbital.intake.calls", group.Count);
@@ -149,7 +161,7 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
             await using var scope = scopes.CreateAsyncScope();
             var receiver = scope.ServiceProvider.GetRequiredService<NewOrderReceiver>();
             // No caller's cancellation stops what the others wait for.
-            var taken = await receiver.ReceiveAsync([.. chosen.Select((x, k) => x.Order with { Index = k })], now, CancellationToken.None);
+            var taken = await receiver.ReceiveAsync([.. chosen.Select((x, k) => x.Order with { Index = k })], now, rehearsal, CancellationToken.None);
             foreach (var k in taken)
             {
                 received[chosen[k].Group].Add(chosen[k].Order.Index);

@@ -67,27 +67,31 @@ public sealed class NewOrderReceiver(KitchenDbContext db, KitchenEventOutbox eve
         return candidates;
     }
 
-    /// <summary>Receives <paramref name="orders"/> in one round trip, as far as they are new and meet no surplus.</summary>
-    /// <returns>The indexes (<see cref="NewOrder.Index"/>) of the orders received; the others are the full path's.</returns>
-    internal Task<HashSet<int>> ReceiveAsync(IReadOnlyList<NewOrder> orders, DateTimeOffset now, CancellationToken cancellationToken)
-        => ReceiveAsync(orders, now, rehearsal: false, cancellationToken);
+    /// <summary>A made-up order, as a candidate: what a rehearsal receives and rolls back.</summary>
+    internal List<NewOrder> RehearsalOrders()
+    {
+        var request = new OrderRequest { OrderId = $"orbital-rehearsal-{Guid.NewGuid():N}", Brand = "Orbital rehearsal", Revision = 1, PlacedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+        var station = new StationOrder { Station = "Orbital rehearsal" };
+        station.Items.Add(new OrderItem { LineId = "rehearsal", Name = "Orbital rehearsal", Quantity = 1 });
+        request.Stations.Add(station);
+        return Candidates([OrderChange.Of(request)]);
+    }
 
     /// <summary>
     /// Receives a made-up order and rolls it back: everything the first real order would do for the first time (the
     /// service's code compiled, the connection opened, PostgreSQL's function compiled and its plans made) is done
     /// before the kitchen says it is ready, so the first order after a start is as quick as the next.
     /// </summary>
-    public async Task RehearseAsync(CancellationToken cancellationToken)
-    {
-        var request = new OrderRequest { OrderId = $"orbital-rehearsal-{Guid.NewGuid():N}", Brand = "Orbital rehearsal", Revision = 1, PlacedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
-        var station = new StationOrder { Station = "Orbital rehearsal" };
-        station.Items.Add(new OrderItem { LineId = "rehearsal", Name = "Orbital rehearsal", Quantity = 1 });
-        request.Stations.Add(station);
-        var orders = Candidates([OrderChange.Of(request)]);
-        await ReceiveAsync(orders, DateTimeOffset.UtcNow, rehearsal: true, cancellationToken);
-    }
+    public Task RehearseAsync(CancellationToken cancellationToken)
+        => ReceiveAsync(RehearsalOrders(), DateTimeOffset.UtcNow, rehearsal: true, cancellationToken);
 
-    private async Task<HashSet<int>> ReceiveAsync(IReadOnlyList<NewOrder> orders, DateTimeOffset now, bool rehearsal, CancellationToken cancellationToken)
+    /// <summary>Receives <paramref name="orders"/> in one round trip, as far as they are new and meet no surplus.</summary>
+    /// <param name="orders">The candidates, from <see cref="Candidates"/>.</param>
+    /// <param name="now">When they are received.</param>
+    /// <param name="rehearsal">Rolls the transaction back: nothing is received, and the screens hear of nothing.</param>
+    /// <param name="cancellationToken">Stops the round trip.</param>
+    /// <returns>The indexes (<see cref="NewOrder.Index"/>) of the orders received; the others are the full path's.</returns>
+    internal async Task<HashSet<int>> ReceiveAsync(IReadOnlyList<NewOrder> orders, DateTimeOffset now, bool rehearsal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orders);
         if (orders.Count == 0)

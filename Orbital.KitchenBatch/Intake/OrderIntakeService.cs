@@ -61,7 +61,6 @@ public sealed partial class OrderIntakeService(
 
         if (request.Items.Count == 0)
         {
-            // Nothing to apply (the order service rehearses the call before its first order).
             return new OrderBatchResult();
         }
 
@@ -86,8 +85,12 @@ public sealed partial class OrderIntakeService(
             }
         }
 
-        EnsureSchemaReady();
-        await ApplyBatchAsync(valid, results, context.CancellationToken);
+        if (valid.Count > 0)
+        {
+            // (A batch of nothing but refused orders stores nothing: the order service rehearses the call with one.)
+            EnsureSchemaReady();
+            await ApplyBatchAsync(valid, results, context.CancellationToken);
+        }
 
         var invalid = results.Count(r => r.Invalid.Count > 0);
         LogBatch(logger, request.Items.Count, results.Count(r => r.Ack?.Duplicate == true), invalid);

@@ -89,6 +89,13 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
                 continue;
             }
 
+            if (string.IsNullOrEmpty(batch.Items[i].Order.OrderId))
+            {
+                // Refused before anything else, as the kitchen refuses it (the order service's rehearsal sends one).
+                refused[i] = new RpcException(new Status(StatusCode.InvalidArgument, "order_id is required"));
+                continue;
+            }
+
             _calls.Enqueue(batch.Items[i].Order.Clone());
             try
             {
