@@ -171,19 +171,24 @@ public static class KitchenServiceRegistration
             return connectionString;
         }
 
+        // What the connection string sets itself, by any of the names Npgsql takes ("Max Pool Size", "MaxPoolSize", ...).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet();
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        if (!given.Overlaps(["MAXPOOLSIZE", "MAXIMUMPOOLSIZE"]))
         {
             builder.MaxPoolSize = limits.DatabaseConnections;
         }
 
-        if (!connectionString.Contains("Min Pool Size", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("Minimum Pool Size", StringComparison.OrdinalIgnoreCase))
+        if (!given.Overlaps(["MINPOOLSIZE", "MINIMUMPOOLSIZE"]))
         {
-            builder.MinPoolSize = Math.Min(limits.WarmDatabaseConnections, builder.MaxPoolSize);
+            // Below the cap, so that warming them (IntakeRehearsal) always leaves one for everything else.
+            builder.MinPoolSize = Math.Min(limits.WarmDatabaseConnections, builder.MaxPoolSize - 1);
         }
 
-        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        if (!given.Overlaps(["NORESETONCLOSE"]))
         {
             builder.NoResetOnClose = true;
         }

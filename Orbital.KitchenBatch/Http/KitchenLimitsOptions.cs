@@ -20,8 +20,9 @@ public sealed class KitchenLimitsOptions
     /// How many PostgreSQL connections stay open while the kitchen is quiet, each readied for intake when the kitchen
     /// starts. A connection's first intake pays for PostgreSQL preparing the intake function in that session (tens of
     /// milliseconds); the pool hands out its idle connections in turn, so at a low rate every order would meet a new
-    /// one until all were ready. At most <see cref="DatabaseConnections"/>; a connection string that sets its own
-    /// minimum pool size wins.
+    /// one until all were ready. At most one fewer than <see cref="DatabaseConnections"/>; a connection string that sets
+    /// its own minimum pool size wins. Connections opened later (under load, after PostgreSQL restarted) are prepared
+    /// by the first intake they carry.
     /// </summary>
     [Range(0, 100)]
     public int WarmDatabaseConnections { get; set; } = 4;

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Orbital.KitchenBatch.Http;
 using Orbital.KitchenBatch.Infrastructure;
@@ -16,7 +15,7 @@ namespace Orbital.KitchenBatch.Intake;
 /// cost the first order it carries tens of milliseconds. A rehearsal that fails is logged and the kitchen starts
 /// anyway: it costs the first orders time, nothing else.
 /// </summary>
-public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, NewOrderQueue queue, IOptions<KitchenLimitsOptions> limits, ILogger<IntakeRehearsal> logger) : ISchemaReadyListener
+public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, NewOrderQueue queue, ILogger<IntakeRehearsal> logger) : ISchemaReadyListener
 {
     public async Task OnSchemaReadyAsync(KitchenDbContext db, CancellationToken cancellationToken)
     {
@@ -24,31 +23,38 @@ public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, NewOrde
         var held = new List<AsyncServiceScope>();
         try
         {
-            // Idle connections opened before the function existed (migrations, health checks) are closed; the ones in
-            // use are closed when they come back.
-            NpgsqlConnection.ClearPool((NpgsqlConnection)db.Database.GetDbConnection());
-
-            // Each rehearsal keeps its connection until all are done, so that each runs on a connection of its own.
-            for (var i = 0; i < Math.Max(1, limits.Value.WarmDatabaseConnections); i++)
+            try
             {
-                var scope = scopes.CreateAsyncScope();
-                held.Add(scope);
-                await scope.ServiceProvider.GetRequiredService<KitchenDbContext>().Database.OpenConnectionAsync(cancellationToken);
-                await scope.ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearseAsync(cancellationToken);
-            }
+                // Idle connections opened before the function existed (migrations, health checks) are closed; the
+                // ones in use are closed when they come back.
+                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+                NpgsqlConnection.ClearPool(connection);
 
-            // And once the way a call's new orders go (grouped with other calls'), on one of them.
-            var orders = held[0].ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearsalOrders();
-            await ReleaseAsync(held);
-            await queue.RehearseAsync(orders);
+                // As many as the pool keeps (which the connection string may set itself), and always fewer than it may
+                // open. Each rehearsal keeps its connection until all are done, so that each runs on one of its own.
+                var pool = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+                var warm = Math.Clamp(pool.MinPoolSize, 1, Math.Max(1, pool.MaxPoolSize - 1));
+                for (var i = 0; i < warm; i++)
+                {
+                    var scope = scopes.CreateAsyncScope();
+                    held.Add(scope);
+                    await scope.ServiceProvider.GetRequiredService<KitchenDbContext>().Database.OpenConnectionAsync(cancellationToken);
+                    await scope.ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearseAsync(cancellationToken);
+                }
+
+                // And once the way a call's new orders go (grouped with other calls'), on one of them.
+                var orders = held[0].ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearsalOrders();
+                await ReleaseAsync(held);
+                await queue.RehearseAsync(orders, cancellationToken);
+            }
+            finally
+            {
+                await ReleaseAsync(held);
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogRehearsalFailed(logger, ex);
-        }
-        finally
-        {
-            await ReleaseAsync(held);
         }
     }
 

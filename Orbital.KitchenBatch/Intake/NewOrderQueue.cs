@@ -61,11 +61,11 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
     /// Runs made-up orders through what a transaction of new orders does, rolled back: the group's own code is then
     /// compiled before the first real order needs it. It takes no writer's place and waits behind no one.
     /// </summary>
-    internal async Task RehearseAsync(IReadOnlyList<NewOrderReceiver.NewOrder> orders)
+    internal async Task RehearseAsync(IReadOnlyList<NewOrderReceiver.NewOrder> orders, CancellationToken cancellationToken)
     {
         var waiting = new Waiting(orders, default);
         waiting.TryTake();
-        await ReceiveTogetherAsync([waiting], rehearsal: true);
+        await ReceiveTogetherAsync([waiting], rehearsal: true, cancellationToken);
         await waiting.Done.Task;
     }
 
@@ -129,7 +129,8 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
     {
         try
         {
-            await ReceiveTogetherAsync(group, rehearsal: false);
+            // No caller's cancellation stops what the others wait for.
+            await ReceiveTogetherAsync(group, rehearsal: false, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -141,7 +142,7 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
         }
     }
 
-    private async Task ReceiveTogetherAsync(List<Waiting> group, bool rehearsal)
+    private async Task ReceiveTogetherAsync(List<Waiting> group, bool rehearsal, CancellationToken cancellationToken)
     {
         using var step = KitchenTelemetry.SharedStep("receive new orders", [.. group.Select(w => w.Intake)]);
         step?.SetTag("orbital.intake.calls", group.Count);
@@ -160,8 +161,7 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
         {
             await using var scope = scopes.CreateAsyncScope();
             var receiver = scope.ServiceProvider.GetRequiredService<NewOrderReceiver>();
-            // No caller's cancellation stops what the others wait for.
-            var taken = await receiver.ReceiveAsync([.. chosen.Select((x, k) => x.Order with { Index = k })], now, rehearsal, CancellationToken.None);
+            var taken = await receiver.ReceiveAsync([.. chosen.Select((x, k) => x.Order with { Index = k })], now, rehearsal, cancellationToken);
             foreach (var k in taken)
             {
                 received[chosen[k].Group].Add(chosen[k].Order.Index);

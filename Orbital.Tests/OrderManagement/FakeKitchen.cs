@@ -25,6 +25,11 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
 
     public IReadOnlyList<OrderRequest> Calls => [.. _calls];
 
+    /// <summary>Orders sent without an id in a batch, which the kitchen refuses before anything else.</summary>
+    public IReadOnlyList<OrderRequest> RefusedWithoutId => [.. _withoutId];
+
+    private readonly ConcurrentQueue<OrderRequest> _withoutId = new();
+
     /// <summary>Every <c>CancelOrder</c> call, in the order they came.</summary>
     public IReadOnlyList<OrderCancellation> Cancellations => [.. _cancellations];
 
@@ -92,6 +97,7 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
             if (string.IsNullOrEmpty(batch.Items[i].Order.OrderId))
             {
                 // Refused before anything else, as the kitchen refuses it (the order service's rehearsal sends one).
+                _withoutId.Enqueue(batch.Items[i].Order.Clone());
                 refused[i] = new RpcException(new Status(StatusCode.InvalidArgument, "order_id is required"));
                 continue;
             }

@@ -14,6 +14,7 @@ public sealed class DispatchIntervalTests
     [InlineData(200, 20)]
     [InlineData(500, 50)]
     [InlineData(2_000, 200)]
+    [InlineData(100_000, 200)]
     public void Dispatches_are_spaced_by_the_interval_or_by_the_write_budget_of_the_screens_connected(int screens, int expectedMilliseconds)
     {
         var options = new KitchenEventOptions();
@@ -22,11 +23,12 @@ public sealed class DispatchIntervalTests
     }
 
     [Fact]
-    public void A_larger_budget_or_interval_is_kept()
+    public void A_larger_budget_or_interval_is_kept_and_the_budget_spaces_dispatches_at_most_200_ms_apart()
     {
         var options = new KitchenEventOptions { DispatchInterval = TimeSpan.FromMilliseconds(100), ScreenWritesPerSecond = 100_000 };
 
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.DispatchIntervalFor(5_000));
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.DispatchIntervalFor(20_000));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), new KitchenEventOptions { DispatchInterval = TimeSpan.FromMilliseconds(500) }.DispatchIntervalFor(100_000));
     }
 }

@@ -22,6 +22,20 @@ public sealed class OrderPipelineTests(MongoDBFixture mongo) : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [Fact]
+    public async Task Before_its_first_order_the_service_rehearses_the_call_with_a_whole_order_the_kitchen_refuses_and_stores_nothing()
+    {
+        await using var service = await _harness.StartAsync();
+        await _harness.Platform.InsertAsync(Orders.Document("pipeline-after-rehearsal"));
+        await _harness.StoredAsync("pipeline-after-rehearsal");
+
+        // One made-up order, mapped as a document is, without an id: a kitchen refuses that before it stores anything.
+        var rehearsal = Assert.Single(Kitchen.RefusedWithoutId);
+        Assert.Equal(string.Empty, rehearsal.OrderId);
+        Assert.NotEmpty(Assert.Single(rehearsal.Stations).Items);
+        Assert.Equal(["pipeline-after-rehearsal"], Kitchen.Stored);
+    }
+
+    [Fact]
     public async Task A_change_is_checkpointed_once_the_kitchen_acknowledged_it_while_the_stream_waits_for_more()
     {
         // The stream's next read waits up to a minute for changes; the checkpoint must not wait with it.
