@@ -145,15 +145,8 @@ public sealed class KitchenAppFactory(string connectionString, Action<IWebHostBu
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ManagerKey);
     }
 
-    /// <summary>Two distinct free ports: both are held until both are known, so they cannot be the same.</summary>
-    private static (int First, int Second) TwoFreePorts()
-    {
-        using var first = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        using var second = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        first.Start();
-        second.Start();
-        return (((System.Net.IPEndPoint)first.LocalEndpoint).Port, ((System.Net.IPEndPoint)second.LocalEndpoint).Port);
-    }
+    /// <summary>Two distinct free ports, outside the range outgoing connections take theirs from (<see cref="LoopbackPorts"/>): a restarted kitchen binds them again.</summary>
+    private static (int First, int Second) TwoFreePorts() => (LoopbackPorts.Next(), LoopbackPorts.Next());
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

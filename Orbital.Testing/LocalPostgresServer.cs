@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orbital.AppHost.Hosting;
@@ -19,7 +17,7 @@ public sealed class LocalPostgresServer : IAsyncLifetime
     private LocalPostgresDataDirectory? _directory;
     private Process? _server;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPorts.Next();
 
     /// <summary>
     /// A connection string to <paramref name="database"/> on this server. Idle connections close after 10 s: every
@@ -117,12 +115,5 @@ public sealed class LocalPostgresServer : IAsyncLifetime
                 _server.Kill(entireProcessTree: true);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

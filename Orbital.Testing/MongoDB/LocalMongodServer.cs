@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -15,7 +13,7 @@ internal sealed class LocalMongodServer : IMongoTestServer
 {
     private readonly string _mongod;
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("orbital-mongod-").FullName;
-    private readonly int _port = FreePort();
+    private readonly int _port = LoopbackPorts.Next();
     private Process? _process;
 
     private LocalMongodServer(string mongod) => _mongod = mongod;
@@ -116,12 +114,5 @@ internal sealed class LocalMongodServer : IMongoTestServer
 
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
