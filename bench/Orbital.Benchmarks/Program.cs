@@ -85,7 +85,11 @@ Console.WriteLine(screens.Markdown);
 var report = BenchmarkReport.Format(machine, payload, pipeline, backlog, intake, screens);
 if (Option("--report") is { } file)
 {
-    await File.WriteAllTextAsync(file, report);
+    // Notes written beside the report (what varied between runs of single parts) stay after the new one.
+    const string Notes = "\n## What varies between runs";
+    var existing = File.Exists(file) ? await File.ReadAllTextAsync(file) : string.Empty;
+    var kept = existing.IndexOf(Notes, StringComparison.Ordinal) is var at and >= 0 ? existing[(at + 1)..] : null;
+    await File.WriteAllTextAsync(file, kept is null ? report : $"{report.TrimEnd()}\n\n{kept}");
 }
 
 return 0;
