@@ -24,9 +24,16 @@ public sealed partial class KitchenEventDispatcher(
     private readonly ConcurrentDictionary<KitchenEventSubscription, byte> _subscriptions = new();
     private readonly KitchenEventOptions _options = options.Value;
     private long _dispatched = -1;
+    private long _startedAfter = -1;
 
     /// <summary>How many screens are connected.</summary>
     public int Subscribers => _subscriptions.Count;
+
+    /// <summary>
+    /// The last event id when the schema became ready (<see cref="StartAfter"/>); null before. A screen that connected
+    /// while the kitchen started has seen nothing after it.
+    /// </summary>
+    public long? StartedAfter => Interlocked.Read(ref _startedAfter) is var id and >= 0 ? id : null;
 
     /// <summary>
     /// Sets where dispatch starts: the last event id when the schema became ready, before any screen can connect
@@ -34,6 +41,7 @@ public sealed partial class KitchenEventDispatcher(
     /// </summary>
     public void StartAfter(long lastEventId)
     {
+        Interlocked.CompareExchange(ref _startedAfter, lastEventId, -1);
         Interlocked.CompareExchange(ref _dispatched, lastEventId, -1);
 
         // Dispatch may be asleep for a listening poll interval; what commits from now on is read without waiting for it.

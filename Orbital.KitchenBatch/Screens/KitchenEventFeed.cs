@@ -68,7 +68,8 @@ public sealed partial class KitchenEventFeed(
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> Items(string? station, long? lastEventId, Action cutOff, Func<CancellationToken, Task<bool?>>? verify, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A screen without Last-Event-ID starts at "now", fixed before the response starts: a client that has the
-        // headers sees every event committed after that. (While the schema is not ready, nothing is committed.)
+        // headers sees every event committed after that. (While the schema is not ready, this kitchen commits nothing;
+        // its "now" is then where its dispatch starts, below.)
         long? newest = schema.IsReady ? await reader.LastIdAsync(cancellationToken) : null;
 
         // The first item tells the browser how soon to reconnect, and that the stream is live.
@@ -84,8 +85,12 @@ public sealed partial class KitchenEventFeed(
             yield break;
         }
 
+        // A screen that connected before the schema was ready starts where dispatch started, at the newest event then:
+        // orders taken while it waited for this task to wake, or for its device to be looked up, are for it to see.
+        // (The newest now, when lower: the table went back since.)
         var newestId = newest ?? await reader.LastIdAsync(cancellationToken);
-        feed.LastSent = lastEventId ?? newestId;
+        var startAt = newest ?? Math.Min(stream.StartedAfter ?? newestId, newestId);
+        feed.LastSent = lastEventId ?? startAt;
         if (StartingReset(feed, newestId) is { } reset)
         {
             yield return reset;

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orbital.KitchenBatch.Infrastructure;
+using Orbital.KitchenBatch.Intake;
+using Orbital.KitchenBatch.Screens;
 using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen.Screens;
@@ -47,6 +51,32 @@ public sealed class ScreenRecoveryTests
         Assert.All(whileDown, item => Assert.Equal("heartbeat", item?.EventType));
         Assert.Equal(TimeSpan.FromSeconds(2), whileDown[0]?.ReconnectionInterval);
         Assert.Equal("order.received", received?.EventType);
+    }
+
+    [Fact]
+    public async Task A_screen_that_connected_while_the_kitchen_started_sees_the_orders_taken_before_it_was_served()
+    {
+        await using var postgres = new LocalPostgresServer();
+        await postgres.InitializeAsync();
+        await using var kitchen = await KitchenAppFactory.StartOnKestrelAsync(postgres, s_fast);
+        var schema = kitchen.Services.GetRequiredService<KitchenSchemaState>();
+        Assert.Equal(0, kitchen.Services.GetRequiredService<KitchenEventDispatcher>().StartedAfter);
+
+        // The start replayed: a screen connects while the schema is not ready, and is only served (its request's task
+        // woke late on a busy machine, or its device was being looked up) after the kitchen took an order.
+        schema.MarkWaiting("the test replays a start", DateTimeOffset.UtcNow);
+        await using var screen = await SseTestClient.ConnectAsync(kitchen.HttpAddress!);
+        Assert.Equal("heartbeat", (await screen.NextAsync(TimeSpan.FromSeconds(5), includeHeartbeats: true))?.EventType);
+        await using (var scope = kitchen.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<KitchenOrderIntake>().AcceptAsync(Orders.Request("screen-taken-meanwhile", ("Start Station", "Burger", 1)), Cancellation);
+        }
+
+        schema.MarkReady();
+        var received = await screen.NextAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("order.received", received?.EventType);
+        Assert.Equal("screen-taken-meanwhile", JsonDocument.Parse(received!.Value.Data).RootElement.GetProperty("orderId").GetString());
     }
 
     [Fact]
