@@ -38,12 +38,16 @@ public sealed class KitchenTelemetryTests(KitchenFixture kitchen) : IClassFixtur
         await kitchen.Intake.SubmitOrderAsync(order, cancellationToken: Cancellation);
 
         var apply = await _traces.SpanAsync(s => s.DisplayName == "apply order changes" && Equals(s.GetTagItem("orbital.order.id"), orderId), "the intake's span");
-        var dispatch = await _traces.SpanAsync(s => s.DisplayName == "dispatch events to screens" && s.TraceId == apply.TraceId, "the dispatch of the order's events in its trace");
+        // A dispatch is in the trace that wrote the first of its events and links to the others': the other tests'
+        // orders on this kitchen may still be on their way out with this one's (on a busy machine, in one dispatch).
+        var dispatch = await _traces.SpanAsync(
+            s => s.DisplayName == "dispatch events to screens" && (s.ParentSpanId == apply.SpanId || s.Links.Any(l => l.Context.SpanId == apply.SpanId)),
+            "the dispatch of the order's events, in its trace or linked to it");
         var steps = _traces.Trace(apply.TraceId).Where(s => s.ParentSpanId == apply.SpanId && s != dispatch).Select(s => s.DisplayName).ToList();
         Assert.Equal(["receive new orders"], steps);
         Assert.Equal(1, apply.GetTagItem("orbital.intake.changes"));
         Assert.Equal(1, apply.GetTagItem("orbital.intake.applied"));
-        Assert.Equal((ActivityKind.Producer, apply.SpanId), (dispatch.Kind, dispatch.ParentSpanId));
+        Assert.Equal(ActivityKind.Producer, dispatch.Kind);
         Assert.True((int)dispatch.GetTagItem("orbital.events.count")! >= 1);
 
         // A change of it is not new: the full path, after the one round trip found the order there.
