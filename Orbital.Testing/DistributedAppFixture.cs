@@ -85,7 +85,9 @@ public abstract class DistributedAppFixture : IAsyncLifetime
         Assert.True(result.Success, $"Starting {name} failed: {result.Message}");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(s_startTimeout);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+        // Right after the command the resource may still show the state it stopped in, which the default behaviour
+        // takes for a failed start; a start that really fails ends in the timeout.
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, WaitBehavior.WaitOnResourceUnavailable, timeout.Token);
     }
 
     /// <summary>Adjusts the app model before it is built (a subclass's resources, environment, ...).</summary>
