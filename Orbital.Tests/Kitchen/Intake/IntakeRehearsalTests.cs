@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orbital.KitchenBatch.Infrastructure;
 using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen.Intake;
@@ -18,6 +20,9 @@ public sealed class IntakeRehearsalTests(LocalPostgresServer postgres)
         await using var kitchen = await KitchenAppFactory.StartAsync(postgres, builder =>
             builder.UseSetting("Kitchen:Limits:WarmDatabaseConnections", Warm.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var database = kitchen.Database;
+        // The connection that listens for commits opens on its own schedule, not the schema's.
+        var notifications = kitchen.Services.GetRequiredService<KitchenEventNotifications>();
+        await Eventually.HoldsAsync(() => Task.FromResult(notifications.IsListening), "the kitchen listens for commits");
 
         // The warm connections, besides the one that listens for commits and this one.
         var open = await database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
