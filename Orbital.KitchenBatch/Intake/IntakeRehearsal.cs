@@ -15,8 +15,11 @@ namespace Orbital.KitchenBatch.Intake;
 /// cost the first order it carries tens of milliseconds. A rehearsal that fails is logged and the kitchen starts
 /// anyway: it costs the first orders time, nothing else.
 /// </summary>
-public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, NewOrderQueue queue, ILogger<IntakeRehearsal> logger) : ISchemaReadyListener
+public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, ILogger<IntakeRehearsal> logger) : ISchemaReadyListener
 {
+    /// <summary>Whether the last rehearsal went all the way through (nothing depends on it but the first order's time).</summary>
+    public bool Completed { get; private set; }
+
     public async Task OnSchemaReadyAsync(KitchenDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -42,10 +45,10 @@ public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, NewOrde
                     await scope.ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearseAsync(cancellationToken);
                 }
 
-                // And once the way a call's new orders go (grouped with other calls'), on one of them.
-                var orders = held[0].ServiceProvider.GetRequiredService<NewOrderReceiver>().RehearsalOrders();
+                // And once the way a call's new orders go (intake, then the grouping with other calls'), on one of them.
                 await ReleaseAsync(held);
-                await queue.RehearseAsync(orders, cancellationToken);
+                await using var call = scopes.CreateAsyncScope();
+                Completed = await call.ServiceProvider.GetRequiredService<KitchenOrderIntake>().RehearseAsync([OrderChange.Of(NewOrderReceiver.RehearsalRequest())], cancellationToken) is not null;
             }
             finally
             {
@@ -54,6 +57,7 @@ public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, NewOrde
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            Completed = false;
             LogRehearsalFailed(logger, ex);
         }
     }

@@ -82,7 +82,7 @@ public sealed class KitchenOrderIntake(
         }
 
         var results = new IntakeResult[changes.Count];
-        var (receivedAt, received) = await newOrders.ReceiveAsync(receiver.Candidates(changes), cancellationToken);
+        var (receivedAt, received) = await newOrders.ReceiveAsync(receiver.Candidates(changes), rehearsal: false, cancellationToken);
         foreach (var index in received)
         {
             results[index] = new IntakeResult(receivedAt, Duplicate: false);
@@ -103,6 +103,21 @@ public sealed class KitchenOrderIntake(
         telemetry.IntakeApplied(time.GetElapsedTime(started), changes.Count);
         activity?.SetTag("orbital.intake.applied", results.Count(r => !r.Duplicate));
         return results;
+    }
+
+    /// <summary>
+    /// A rehearsal of <see cref="ApplyAsync(IReadOnlyList{OrderChange}, CancellationToken)"/> for orders the kitchen
+    /// has never seen: everything up to PostgreSQL's transaction, which is rolled back. Nothing is stored, no screen
+    /// hears of it, and nothing is counted.
+    /// </summary>
+    /// <returns>The results <see cref="ApplyAsync(IReadOnlyList{OrderChange}, CancellationToken)"/> would give; null when one of the changes is not a new order received in one round trip (the full path that would apply it is not rehearsed).</returns>
+    public async Task<IReadOnlyList<IntakeResult>?> RehearseAsync(IReadOnlyList<OrderChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        using var activity = KitchenTelemetry.StartApply(changes.Count);
+        activity?.SetTag("orbital.intake.rehearsal", true);
+        var (receivedAt, received) = await newOrders.ReceiveAsync(receiver.Candidates(changes), rehearsal: true, cancellationToken);
+        return received.Count == changes.Count ? [.. changes.Select(_ => new IntakeResult(receivedAt, Duplicate: false))] : null;
     }
 
     /// <summary>The full path: applies <paramref name="changes"/> in one transaction, in order, trying again after a lost race.</summary>

@@ -24,8 +24,15 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
     private int _writers;
 
     /// <summary>Receives <paramref name="orders"/> in the next transaction of new orders.</summary>
+    /// <param name="orders">The candidates.</param>
+    /// <param name="rehearsal">
+    /// Runs them through what a transaction of new orders does and rolls it back, so that the code and the connection
+    /// are ready before the first real order needs them. A rehearsal's transaction holds its orders alone (a rollback
+    /// must never take another call's orders with it), takes no writer's place and waits behind no one.
+    /// </param>
+    /// <param name="cancellationToken">Stops waiting; orders already in a transaction are received or not.</param>
     /// <returns>When they were received, and which of them (by <see cref="NewOrderReceiver.NewOrder.Index"/>); the others are the caller's full path.</returns>
-    internal async Task<(DateTimeOffset ReceivedAt, HashSet<int> Received)> ReceiveAsync(IReadOnlyList<NewOrderReceiver.NewOrder> orders, CancellationToken cancellationToken)
+    internal async Task<(DateTimeOffset ReceivedAt, HashSet<int> Received)> ReceiveAsync(IReadOnlyList<NewOrderReceiver.NewOrder> orders, bool rehearsal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orders);
         if (orders.Count == 0)
@@ -33,14 +40,22 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
             return (default, []);
         }
 
-        var waiting = new Waiting(orders, Activity.Current?.Context ?? default);
-        _waiting.Enqueue(waiting);
-
-        // A caller that finds a writer's place free writes one transaction itself (its own orders and whatever else
-        // waits): no hand-off to another thread and back when the kitchen is not busy.
-        if (TryBecomeWriter())
+        var waiting = new Waiting(orders, Activity.Current?.Context ?? default, rehearsal);
+        if (rehearsal)
         {
-            await WriteAsync(groups: 1);
+            waiting.TryTake();
+            await ReceiveGroupAsync([waiting]);
+        }
+        else
+        {
+            _waiting.Enqueue(waiting);
+
+            // A caller that finds a writer's place free writes one transaction itself (its own orders and whatever
+            // else waits): no hand-off to another thread and back when the kitchen is not busy.
+            if (TryBecomeWriter())
+            {
+                await WriteAsync(groups: 1);
+            }
         }
 
         try
@@ -55,18 +70,6 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
             waiting.Withdraw();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Runs made-up orders through what a transaction of new orders does, rolled back: the group's own code is then
-    /// compiled before the first real order needs it. It takes no writer's place and waits behind no one.
-    /// </summary>
-    internal async Task RehearseAsync(IReadOnlyList<NewOrderReceiver.NewOrder> orders, CancellationToken cancellationToken)
-    {
-        var waiting = new Waiting(orders, default);
-        waiting.TryTake();
-        await ReceiveTogetherAsync([waiting], rehearsal: true, cancellationToken);
-        await waiting.Done.Task;
     }
 
     /// <summary>Takes a writer's place if one is free; the count never goes past the limit, even for a moment.</summary>
@@ -130,7 +133,7 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
         try
         {
             // No caller's cancellation stops what the others wait for.
-            await ReceiveTogetherAsync(group, rehearsal: false, CancellationToken.None);
+            await ReceiveTogetherAsync(group, group[0].Rehearsal, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -191,8 +194,8 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL refused the new orders of {Calls} calls received together ({SqlState}: {Reason}); each call applies its own")]
     private static partial void LogGroupRefused(ILogger logger, int calls, string sqlState, string reason);
 
-    /// <summary>One call's new orders, the intake span they belong to, and its answer.</summary>
-    private sealed record Waiting(IReadOnlyList<NewOrderReceiver.NewOrder> Orders, ActivityContext Intake)
+    /// <summary>One call's new orders, the intake span they belong to, whether they are a rehearsal, and its answer.</summary>
+    private sealed record Waiting(IReadOnlyList<NewOrderReceiver.NewOrder> Orders, ActivityContext Intake, bool Rehearsal)
     {
         private const int Queued = 0;
         private const int Taken = 1;

@@ -67,14 +67,14 @@ public sealed class NewOrderReceiver(KitchenDbContext db, KitchenEventOutbox eve
         return candidates;
     }
 
-    /// <summary>A made-up order, as a candidate: what a rehearsal receives and rolls back.</summary>
-    internal List<NewOrder> RehearsalOrders()
+    /// <summary>A made-up order no one else names: what a rehearsal receives and rolls back.</summary>
+    internal static OrderRequest RehearsalRequest()
     {
         var request = new OrderRequest { OrderId = $"orbital-rehearsal-{Guid.NewGuid():N}", Brand = "Orbital rehearsal", Revision = 1, PlacedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
         var station = new StationOrder { Station = "Orbital rehearsal" };
         station.Items.Add(new OrderItem { LineId = "rehearsal", Name = "Orbital rehearsal", Quantity = 1 });
         request.Stations.Add(station);
-        return Candidates([OrderChange.Of(request)]);
+        return request;
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public sealed class NewOrderReceiver(KitchenDbContext db, KitchenEventOutbox eve
     /// before the kitchen says it is ready, so the first order after a start is as quick as the next.
     /// </summary>
     public Task RehearseAsync(CancellationToken cancellationToken)
-        => ReceiveAsync(RehearsalOrders(), DateTimeOffset.UtcNow, rehearsal: true, cancellationToken);
+        => ReceiveAsync(Candidates([OrderChange.Of(RehearsalRequest())]), DateTimeOffset.UtcNow, rehearsal: true, cancellationToken);
 
     /// <summary>Receives <paramref name="orders"/> in one round trip, as far as they are new and meet no surplus.</summary>
     /// <param name="orders">The candidates, from <see cref="Candidates"/>.</param>

@@ -50,7 +50,17 @@ public sealed partial class OrderIntakeService(
         return await ApplyAsync(request.OrderId, name, intake => intake.CancelAsync(request, context.CancellationToken), context);
     }
 
-    public override async Task<OrderBatchResult> SubmitOrders(OrderBatch request, ServerCallContext context)
+    public override Task<OrderBatchResult> SubmitOrders(OrderBatch request, ServerCallContext context)
+        => SubmitAsync(request, context, rehearsal: false);
+
+    /// <summary>
+    /// <c>SubmitOrders</c> for orders the kitchen has never seen, rolled back: the same validation, the same intake, the
+    /// same answer, nothing stored. <c>FAILED_PRECONDITION</c> when an item would take another path.
+    /// </summary>
+    public override Task<OrderBatchResult> RehearseOrders(OrderBatch request, ServerCallContext context)
+        => SubmitAsync(request, context, rehearsal: true);
+
+    private async Task<OrderBatchResult> SubmitAsync(OrderBatch request, ServerCallContext context, bool rehearsal)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -87,13 +97,26 @@ public sealed partial class OrderIntakeService(
 
         if (valid.Count > 0)
         {
-            // (A batch of nothing but refused orders stores nothing: the order service rehearses the call with one.)
             EnsureSchemaReady();
-            await ApplyBatchAsync(valid, results, context.CancellationToken);
+            if (rehearsal)
+            {
+                await RehearseBatchAsync(valid, results, context.CancellationToken);
+            }
+            else
+            {
+                await ApplyBatchAsync(valid, results, context.CancellationToken);
+            }
         }
 
         var invalid = results.Count(r => r.Invalid.Count > 0);
-        LogBatch(logger, request.Items.Count, results.Count(r => r.Ack?.Duplicate == true), invalid);
+        if (rehearsal)
+        {
+            LogRehearsal(logger, request.Items.Count, invalid);
+        }
+        else
+        {
+            LogBatch(logger, request.Items.Count, results.Count(r => r.Ack?.Duplicate == true), invalid);
+        }
         var answer = new OrderBatchResult();
         answer.Results.AddRange(results);
         return answer;
@@ -128,6 +151,18 @@ public sealed partial class OrderIntakeService(
                     results[index].Invalid.Add(new FieldViolation { Field = field, Description = $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})" });
                 }
             }
+        }
+    }
+
+    private async Task RehearseBatchAsync(List<(int Index, OrderChange Change)> valid, OrderBatchItemResult[] results, CancellationToken cancellationToken)
+    {
+        var rehearsed = await intake.RehearseAsync([.. valid.Select(v => v.Change)], cancellationToken)
+            ?? throw new RpcException(new Status(
+                StatusCode.FailedPrecondition,
+                "A rehearsal takes only orders the kitchen has never seen; this batch holds a change, a cancellation or an order the kitchen holds, whose path is not rehearsed. Nothing was stored."));
+        for (var i = 0; i < valid.Count; i++)
+        {
+            results[valid[i].Index].Ack = Ack(valid[i].Change, rehearsed[i]);
         }
     }
 
@@ -208,6 +243,9 @@ public sealed partial class OrderIntakeService(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Applied a batch of {Count} changes ({Duplicates} already applied, {Invalid} refused as invalid)")]
     private static partial void LogBatch(ILogger logger, int count, int duplicates, int invalid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rehearsed a batch of {Count} changes, rolled back ({Invalid} refused as invalid)")]
+    private static partial void LogRehearsal(ILogger logger, int count, int invalid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} refused as invalid: {Errors}")]
     private static partial void LogInvalid(ILogger logger, string orderId, string errors);

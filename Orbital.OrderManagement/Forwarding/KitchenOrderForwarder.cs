@@ -25,51 +25,8 @@ public sealed partial class KitchenOrderForwarder(
     TimeProvider time,
     ILogger<KitchenOrderForwarder> logger)
 {
+    private static readonly TimeSpan s_rehearsalDeadline = TimeSpan.FromSeconds(2);
     private readonly TimeSpan _deadline = options.Value.Deadline;
-    private int _rehearsed;
-
-    /// <summary>
-    /// Once, before the first order: maps a made-up platform document and sends it to the kitchen without an order id
-    /// (refused, nothing stored), so that the first real order does not pay for compiling the mapping and the call
-    /// (measured: a few hundred milliseconds otherwise). Best effort: a rehearsal that fails costs the first order
-    /// that time, nothing else.
-    /// </summary>
-    public async Task RehearseAsync(OrderDocumentFields fields, CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _rehearsed, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            var item = new MongoDB.Bson.BsonDocument { { "Name", "Orbital rehearsal" }, { "Quantity", 1 } };
-            var station = new MongoDB.Bson.BsonDocument { { "OwnStationName", "Orbital rehearsal" }, { "OrderItems", new MongoDB.Bson.BsonArray { item } } };
-            var document = new MongoDB.Bson.BsonDocument
-            {
-                { "_id", MongoDB.Bson.ObjectId.GenerateNewId() },
-                { "OtterOrderId", "orbital-rehearsal" },
-                { "BrandName", "Orbital rehearsal" },
-                { "PlacedAt", time.GetUtcNow().UtcDateTime },
-                { "StationOrders", new MongoDB.Bson.BsonArray { station } },
-            };
-            var batch = new OrderBatch();
-            if (OrderDocumentMapper.Map(document, time.GetUtcNow().UtcDateTime, fields).Request is { } request)
-            {
-                // Without an order id, which the kitchen refuses before it stores anything: both sides go through a
-                // whole order's encoding, reading and checks.
-                request.OrderId = string.Empty;
-                batch.Items.Add(new OrderBatchItem { Order = request });
-            }
-
-            await kitchen.SubmitOrdersAsync(batch, deadline: time.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(2), cancellationToken: cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogRehearsalFailed(logger, ex);
-        }
-    }
-
     /// <param name="request">A valid order, as it is at its revision.</param>
     /// <param name="sourceId">The platform document's id, for the status of a held order.</param>
     /// <param name="cancellationToken">Stops waiting for the kitchen.</param>
@@ -129,6 +86,30 @@ public sealed partial class KitchenOrderForwarder(
             // that only the change that cannot pass is held, by name.
             LogBatchFailed(logger, ex, changes.Count, (ex as RpcException)?.StatusCode);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The rehearsal of <see cref="SendBatchAsync"/>: one <c>RehearseOrders</c> call with the same batch, which the
+    /// kitchen takes through the same intake and rolls back. Nothing is held, retried, counted or sent one at a time,
+    /// and the call has a short deadline of its own: the stream does not wait long for a kitchen that is not there.
+    /// </summary>
+    /// <exception cref="RpcException">The kitchen failed the call (an older kitchen answers <c>UNIMPLEMENTED</c>).</exception>
+    /// <exception cref="InvalidOperationException">The kitchen answered, but did not take every change.</exception>
+    public async Task RehearseBatchAsync(IReadOnlyList<PreparedChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var batch = new OrderBatch();
+        batch.Items.AddRange(changes.Select(c => c.Item!));
+        var result = await CallUntilAnsweredAsync(
+            (_, token) => kitchen.RehearseOrdersAsync(batch, deadline: time.GetUtcNow().UtcDateTime + s_rehearsalDeadline, cancellationToken: token),
+            _ => false,
+            (_, _, _) => { },
+            cancellationToken);
+        if (result.Results.Count != changes.Count || result.Results.Any(r => r.Ack is null))
+        {
+            var reasons = result.Results.SelectMany(r => r.Invalid).Select(v => $"{v.Field} {v.Description}");
+            throw new InvalidOperationException($"The kitchen did not take the rehearsal: {string.Join("; ", reasons)}");
         }
     }
 
@@ -266,9 +247,6 @@ public sealed partial class KitchenOrderForwarder(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Kitchen failed order {OrderId} with {StatusCode}; holding it and retrying in {DelaySeconds:0.0} s (attempt {Attempts})")]
     private static partial void LogKitchenFailed(ILogger logger, Exception exception, string orderId, StatusCode statusCode, double delaySeconds, int attempts);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The rehearsal before the first order failed; the first order will take longer")]
-    private static partial void LogRehearsalFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The kitchen does not have {Call} (UNIMPLEMENTED: an older version?): {Detail}; falling back to what the listener can do without it")]
     private static partial void LogKitchenLacksCall(ILogger logger, string call, string detail);

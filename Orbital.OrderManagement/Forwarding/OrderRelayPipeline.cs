@@ -57,6 +57,12 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
     }
 
+    /// <summary>
+    /// Sends its batches as rehearsals (<see cref="KitchenOrderForwarder.RehearseBatchAsync"/>): the kitchen rolls them
+    /// back. A rehearsal is never held, retried, sent one at a time or recorded as rejected: what fails, fails.
+    /// </summary>
+    public bool Rehearsal { get; init; }
+
     /// <summary>Whether nothing is on its way: every change added so far is dealt with.</summary>
     public bool IsIdle
     {
@@ -322,7 +328,11 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogCallFailed(_logger, ex, batch.Count);
+            if (!Rehearsal)
+            {
+                LogCallFailed(_logger, ex, batch.Count);
+            }
+
             failure = ex;
         }
 
@@ -335,6 +345,12 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         IReadOnlyList<Contracts.Orders.OrderBatchItemResult>? results;
         try
         {
+            if (Rehearsal)
+            {
+                await _forwarder.RehearseBatchAsync(changes, _stop.Token);
+                return;
+            }
+
             results = await _forwarder.SendBatchAsync(changes, _stop.Token);
         }
         catch (Exception ex)

@@ -43,6 +43,7 @@ public sealed partial class OrderStreamReader(
 
     private readonly OrderListenerOptions _options = options.Value;
     private readonly IMongoCollection<BsonDocument> _orders = database.GetCollection<BsonDocument>(options.Value.OrdersCollection);
+    private int _rehearsed;
     private DateTimeOffset _lastQuietCheckpoint = DateTimeOffset.MinValue;
     private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
     private ChangePosition? _unsaved;
@@ -92,7 +93,7 @@ public sealed partial class OrderStreamReader(
         }
 
         established();
-        await kitchen.RehearseAsync(documentFields.Value, cancellationToken);
+        await RehearseAsync(cancellationToken);
         status.Listening($"Listening for orders in '{_orders.CollectionNamespace.FullName}'.");
         // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
         // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
@@ -313,6 +314,44 @@ public sealed partial class OrderStreamReader(
     }
 
     /// <summary>
+    /// Once, before the first order: a made-up order's insert event goes the whole way a real one goes (read as the
+    /// driver reads a change, prepared, traced, through a pipeline of its own to the kitchen, which takes it through
+    /// its intake and rolls it back: <c>RehearseOrders</c>), so that the first real order does not pay for compiling
+    /// either service's path (measured: tens of milliseconds). Nothing is stored, checkpointed or counted. Best effort:
+    /// a rehearsal that fails (an older kitchen does not have the call) costs the first order that time, nothing else.
+    /// </summary>
+    private async Task RehearseAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _rehearsed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var change = RehearsalChange.Read(_orders.CollectionNamespace, time.GetUtcNow().UtcDateTime);
+            var changedAt = ChangedAt(change);
+            await using var pipeline = new OrderRelayPipeline(kitchen, relay, relayOptions.Value, status, logger, cancellationToken) { Rehearsal = true };
+            var prepared = Prepare(change, changedAt) ?? throw new InvalidOperationException("The rehearsal's change needs nothing from the kitchen.");
+            prepared.Trace = OrderTracing.StartChange(prepared, OperationName(change.OperationType), DateTimeOffset.UtcNow, changedAt);
+            prepared.Trace?.SetTag("orbital.rehearsal", true);
+            await pipeline.AddAsync(prepared, new ChangePosition(change.ResumeToken, changedAt), cancellationToken);
+            await pipeline.DrainAsync(cancellationToken);
+            pipeline.TakeDealtWith();
+            foreach (var trace in pipeline.TakeTraces())
+            {
+                trace.Stop();
+            }
+
+            LogRehearsed(logger);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRehearsalFailed(logger, ex);
+        }
+    }
+
+    /// <summary>
     /// Saves the newest position the kitchen dealt with (with everything before it), coalescing writes: once enough
     /// changes are behind it, or when <see cref="OrderListenerOptions.CheckpointInterval"/> passed since the last save
     /// (a change after a quiet while is saved at once; under a steady flow, a few times a second).
@@ -515,6 +554,12 @@ public sealed partial class OrderStreamReader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The change stream on '{Collection}' was invalidated (the collection was dropped, renamed or restored); starting after the invalidation")]
     private static partial void LogInvalidated(ILogger logger, string collection);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rehearsed the first order with the kitchen (rolled back)")]
+    private static partial void LogRehearsed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The rehearsal before the first order failed; the first order will take longer")]
+    private static partial void LogRehearsalFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Document {ObjectId} was inserted {LagSeconds:0} s after its ObjectId was created, more than the catch-up margin of {MarginSeconds:0} s; catch-ups widen their window to twice the largest such delay")]
     private static partial void LogObjectIdLag(ILogger logger, string objectId, double lagSeconds, double marginSeconds);

@@ -25,10 +25,13 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
 
     public IReadOnlyList<OrderRequest> Calls => [.. _calls];
 
-    /// <summary>Orders sent without an id in a batch, which the kitchen refuses before anything else.</summary>
-    public IReadOnlyList<OrderRequest> RefusedWithoutId => [.. _withoutId];
+    /// <summary>Every <c>RehearseOrders</c> call, in the order they came.</summary>
+    public IReadOnlyList<OrderBatch> Rehearsals => [.. _rehearsals];
 
-    private readonly ConcurrentQueue<OrderRequest> _withoutId = new();
+    private readonly ConcurrentQueue<OrderBatch> _rehearsals = new();
+
+    /// <summary>How <c>RehearseOrders</c> fails; null answers it as a kitchen does, with nothing stored.</summary>
+    public StatusCode? RehearsalFails { get; set; }
 
     /// <summary>Every <c>CancelOrder</c> call, in the order they came.</summary>
     public IReadOnlyList<OrderCancellation> Cancellations => [.. _cancellations];
@@ -78,6 +81,23 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
         return new AsyncUnaryCall<OrderBatchResult>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
     }
 
+    /// <summary>A rehearsal: acknowledged order by order as new, nothing stored, no script run.</summary>
+    public override AsyncUnaryCall<OrderBatchResult> RehearseOrdersAsync(OrderBatch request, CallOptions options)
+    {
+        _rehearsals.Enqueue(request.Clone());
+        var response = RehearsalFails is { } code
+            ? Task.FromException<OrderBatchResult>(new RpcException(new Status(code, "the scripted kitchen fails rehearsals")))
+            : Task.FromResult(Rehearsed(request));
+        return new AsyncUnaryCall<OrderBatchResult>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    private static OrderBatchResult Rehearsed(OrderBatch request)
+    {
+        var result = new OrderBatchResult();
+        result.Results.AddRange(request.Items.Select(i => new OrderBatchItemResult { Ack = new OrderAck { OrderId = i.Order.OrderId, AcceptedAt = Timestamp.FromDateTime(DateTime.UtcNow) } }));
+        return result;
+    }
+
     private async Task<OrderBatchResult> AnswerBatchAsync(OrderBatch batch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -96,8 +116,7 @@ internal sealed class FakeKitchen : OrderIntake.OrderIntakeClient
 
             if (string.IsNullOrEmpty(batch.Items[i].Order.OrderId))
             {
-                // Refused before anything else, as the kitchen refuses it (the order service's rehearsal sends one).
-                _withoutId.Enqueue(batch.Items[i].Order.Clone());
+                // Refused before anything else, as the kitchen refuses it.
                 refused[i] = new RpcException(new Status(StatusCode.InvalidArgument, "order_id is required"));
                 continue;
             }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orbital.KitchenBatch.Infrastructure;
+using Orbital.KitchenBatch.Intake;
 using Orbital.Testing;
 
 namespace Orbital.Tests.Kitchen.Intake;
@@ -32,5 +33,6 @@ public sealed class IntakeRehearsalTests(LocalPostgresServer postgres)
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM order_lines"));
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM batch_items"));
         Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM kitchen_events"));
+        Assert.True(kitchen.Services.GetServices<ISchemaReadyListener>().OfType<IntakeRehearsal>().Single().Completed, "the rehearsal went through intake");
     }
 }

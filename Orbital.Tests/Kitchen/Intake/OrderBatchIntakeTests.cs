@@ -116,6 +116,56 @@ public sealed class OrderBatchIntakeTests(LocalPostgresServer postgres) : IAsync
         Assert.Empty(await _database.OrderRowCountsAsync(["batch-over-0"]));
     }
 
+    [Fact]
+    public async Task A_rehearsal_is_answered_as_the_batch_would_be_and_stores_nothing()
+    {
+        var eventsBefore = await _database.LastEventIdAsync();
+        var rehearsal = new OrderBatch();
+        rehearsal.Items.Add(Item(Request("batch-rehearsed", 10, ("Rehearsal Grill", "Burger", 2))));
+        rehearsal.Items.Add(Item(Request("batch-rehearsed-invalid", 10, ("Rehearsal Grill", "Burger", 0))));
+
+        var results = (await _client.RehearseOrdersAsync(rehearsal, cancellationToken: Cancellation)).Results;
+
+        Assert.Equal(2, results.Count);
+        Assert.Equal(("batch-rehearsed", false, false), (results[0].Ack.OrderId, results[0].Ack.Duplicate, results[0].Ack.Changed));
+        Assert.Contains(results[1].Invalid, v => v.Field.EndsWith(".quantity", StringComparison.Ordinal));
+        Assert.Empty(await _database.OrderRowCountsAsync(["batch-rehearsed"]));
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM batch_items WHERE station = 'Rehearsal Grill'"));
+        Assert.Empty(await _database.EventsAfterAsync(eventsBefore));
+
+        // The order itself, sent for real afterwards, is new to the kitchen.
+        var stored = (await SubmitAsync(Item(Request("batch-rehearsed", 10, ("Rehearsal Grill", "Burger", 2))))).Results;
+        Assert.False(stored[0].Ack.Duplicate);
+        Assert.Equal(2, await _database.ScalarAsync<int>("SELECT open_quantity FROM batch_items WHERE station = 'Rehearsal Grill'"));
+    }
+
+    [Fact]
+    public async Task A_rehearsal_of_anything_but_new_orders_is_refused_and_changes_nothing()
+    {
+        await SubmitAsync(Item(Request("batch-held", 10, ("Rehearsal Fry", "Fries", 1))));
+        var eventsBefore = await _database.LastEventIdAsync();
+
+        foreach (var item in new[]
+        {
+            Item(Request("batch-held", 20, ("Rehearsal Fry", "Fries", 3))),
+            Item(new OrderCancellation { OrderId = "batch-held", Revision = 20 }),
+        })
+        {
+            var rehearsal = new OrderBatch();
+            rehearsal.Items.Add(Item(Request("batch-rehearsed-beside", 10, ("Rehearsal Fry", "Fries", 1))));
+            rehearsal.Items.Add(item);
+
+            var refused = await Assert.ThrowsAsync<RpcException>(async () => await _client.RehearseOrdersAsync(rehearsal, cancellationToken: Cancellation));
+
+            Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        }
+
+        Assert.Equal([("Rehearsal Fry", "Fries", 1, Array.Empty<string>())], await _database.LinesOfAsync("batch-held"));
+        Assert.Equal("Open", await _database.ScalarAsync<string>("SELECT status FROM orders WHERE order_id = 'batch-held'"));
+        Assert.Empty(await _database.OrderRowCountsAsync(["batch-rehearsed-beside"]));
+        Assert.Empty(await _database.EventsAfterAsync(eventsBefore));
+    }
+
     private async Task<OrderBatchResult> SubmitAsync(params OrderBatchItem[] items)
     {
         var batch = new OrderBatch();

@@ -22,17 +22,36 @@ public sealed class OrderPipelineTests(MongoDBFixture mongo) : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [Fact]
-    public async Task Before_its_first_order_the_service_rehearses_the_call_with_a_whole_order_the_kitchen_refuses_and_stores_nothing()
+    public async Task Before_its_first_order_the_service_rehearses_a_made_up_order_with_the_kitchen_and_sends_it_nothing_else()
     {
         await using var service = await _harness.StartAsync();
         await _harness.Platform.InsertAsync(Orders.Document("pipeline-after-rehearsal"));
         await _harness.StoredAsync("pipeline-after-rehearsal");
+        await _harness.WaitForCheckpointAfterAsync("pipeline-after-rehearsal", TimeSpan.FromSeconds(20));
 
-        // One made-up order, mapped as a document is, without an id: a kitchen refuses that before it stores anything.
-        var rehearsal = Assert.Single(Kitchen.RefusedWithoutId);
-        Assert.Equal(string.Empty, rehearsal.OrderId);
+        // One made-up order, mapped from a change event as a document is, in a rehearsal the kitchen rolls back; it is
+        // never submitted, held or rejected, and the checkpoint is the real order's.
+        var rehearsal = Assert.Single(Assert.Single(Kitchen.Rehearsals).Items).Order;
+        Assert.StartsWith("orbital-rehearsal-", rehearsal.OrderId, StringComparison.Ordinal);
         Assert.NotEmpty(Assert.Single(rehearsal.Stations).Items);
         Assert.Equal(["pipeline-after-rehearsal"], Kitchen.Stored);
+        Assert.Equal(["pipeline-after-rehearsal"], Kitchen.Calls.Select(c => c.OrderId));
+        Assert.Empty(await _harness.OrdersAfterCheckpointAsync());
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unimplemented)]
+    [InlineData(StatusCode.Unavailable)]
+    public async Task A_kitchen_that_does_not_rehearse_still_gets_the_first_order_once(StatusCode failure)
+    {
+        // An older kitchen does not have the call; an unavailable one is not waited for: a rehearsal is never retried.
+        Kitchen.RehearsalFails = failure;
+        await using var service = await _harness.StartAsync();
+        await _harness.Platform.InsertAsync(Orders.Document("pipeline-unrehearsed"));
+        await _harness.StoredAsync("pipeline-unrehearsed");
+
+        Assert.Single(Kitchen.Rehearsals);
+        Assert.Equal(["pipeline-unrehearsed"], Kitchen.Calls.Select(c => c.OrderId));
     }
 
     [Fact]
