@@ -49,6 +49,10 @@ public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, ILogger
                 await ReleaseAsync(held);
                 await using var call = scopes.CreateAsyncScope();
                 Completed = await call.ServiceProvider.GetRequiredService<KitchenOrderIntake>().RehearseAsync([OrderChange.Of(NewOrderReceiver.RehearsalRequest())], cancellationToken) is not null;
+                if (!Completed)
+                {
+                    LogRehearsalIncomplete(logger);
+                }
             }
             finally
             {
@@ -71,6 +75,9 @@ public sealed partial class IntakeRehearsal(IServiceScopeFactory scopes, ILogger
 
         scopes.Clear();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The intake rehearsal did not receive its made-up order in one round trip; the first orders may take longer")]
+    private static partial void LogRehearsalIncomplete(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The intake rehearsal failed; the first orders will take longer")]
     private static partial void LogRehearsalFailed(ILogger logger, Exception exception);

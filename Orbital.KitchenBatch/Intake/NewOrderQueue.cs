@@ -40,11 +40,12 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
             return (default, []);
         }
 
-        var waiting = new Waiting(orders, Activity.Current?.Context ?? default, rehearsal);
+        var waiting = new Waiting(orders, Activity.Current?.Context ?? default);
         if (rehearsal)
         {
+            // Stopped by its own caller's cancellation: no one else waits for it.
             waiting.TryTake();
-            await ReceiveGroupAsync([waiting]);
+            await ReceiveTogetherAsync([waiting], rehearsal: true, cancellationToken);
         }
         else
         {
@@ -133,7 +134,7 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
         try
         {
             // No caller's cancellation stops what the others wait for.
-            await ReceiveTogetherAsync(group, group[0].Rehearsal, CancellationToken.None);
+            await ReceiveTogetherAsync(group, rehearsal: false, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -194,8 +195,8 @@ public sealed partial class NewOrderQueue(IServiceScopeFactory scopes, IOptions<
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL refused the new orders of {Calls} calls received together ({SqlState}: {Reason}); each call applies its own")]
     private static partial void LogGroupRefused(ILogger logger, int calls, string sqlState, string reason);
 
-    /// <summary>One call's new orders, the intake span they belong to, whether they are a rehearsal, and its answer.</summary>
-    private sealed record Waiting(IReadOnlyList<NewOrderReceiver.NewOrder> Orders, ActivityContext Intake, bool Rehearsal)
+    /// <summary>One call's new orders, the intake span they belong to, and its answer.</summary>
+    private sealed record Waiting(IReadOnlyList<NewOrderReceiver.NewOrder> Orders, ActivityContext Intake)
     {
         private const int Queued = 0;
         private const int Taken = 1;

@@ -156,10 +156,24 @@ public sealed partial class OrderIntakeService(
 
     private async Task RehearseBatchAsync(List<(int Index, OrderChange Change)> valid, OrderBatchItemResult[] results, CancellationToken cancellationToken)
     {
-        var rehearsed = await intake.RehearseAsync([.. valid.Select(v => v.Change)], cancellationToken)
-            ?? throw new RpcException(new Status(
+        IReadOnlyList<IntakeResult>? rehearsed;
+        try
+        {
+            rehearsed = await intake.RehearseAsync([.. valid.Select(v => v.Change)], cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DatabaseFailures.IsDataError(ex, out var refusal))
+        {
+            // Which order PostgreSQL refused cannot be told in a rehearsal's one transaction.
+            throw OrderIntakeErrors.InvalidArgument([new("order", $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})")]);
+        }
+
+        if (rehearsed is null)
+        {
+            throw new RpcException(new Status(
                 StatusCode.FailedPrecondition,
-                "A rehearsal takes only orders the kitchen has never seen; this batch holds a change, a cancellation or an order the kitchen holds, whose path is not rehearsed. Nothing was stored."));
+                "A rehearsal takes only new orders the kitchen receives in one round trip; some of these would take the full path, which is not rehearsed (a change, a cancellation, an order it holds or that comes twice, a line that meets surplus, a document with another open order, or a transaction PostgreSQL broke off). Nothing was stored."));
+        }
+
         for (var i = 0; i < valid.Count; i++)
         {
             results[valid[i].Index].Ack = Ack(valid[i].Change, rehearsed[i]);

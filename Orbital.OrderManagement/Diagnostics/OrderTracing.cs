@@ -27,7 +27,8 @@ public static class OrderTracing
     /// <param name="operation">insert, update, replace, delete, or catch-up for a document a scan read.</param>
     /// <param name="started">When the change was picked up, before mapping.</param>
     /// <param name="changedAt">The change's wall time on the MongoDB server.</param>
-    public static Activity? StartChange(PreparedChange change, string operation, DateTimeOffset started, DateTime? changedAt)
+    /// <param name="rehearsal">A made-up order rehearsed before the first one: its own span name and tag, from the start.</param>
+    public static Activity? StartChange(PreparedChange change, string operation, DateTimeOffset started, DateTime? changedAt, bool rehearsal = false)
     {
         ArgumentNullException.ThrowIfNull(change);
         if (!s_source.HasListeners())
@@ -39,10 +40,12 @@ public static class OrderTracing
         Activity.Current = null;
         try
         {
-            var name = change.Item?.ChangeCase == OrderBatchItem.ChangeOneofCase.Cancellation
-                ? $"cancel order {change.Name}"
+            var name = rehearsal ? $"rehearse order {change.Name}"
+                : change.Item?.ChangeCase == OrderBatchItem.ChangeOneofCase.Cancellation ? $"cancel order {change.Name}"
                 : $"order {change.Name}";
-            var root = s_source.StartActivity(name, ActivityKind.Consumer, parentContext: default, startTime: started);
+            var root = rehearsal
+                ? s_source.StartActivity(name, ActivityKind.Internal, parentContext: default, tags: [new("orbital.rehearsal", true)], startTime: started)
+                : s_source.StartActivity(name, ActivityKind.Consumer, parentContext: default, startTime: started);
             if (root is null)
             {
                 return null;

@@ -251,7 +251,9 @@ public sealed partial class OrderRelayPipeline : IAsyncDisposable
         }
 
         // What was not checkpointed is read again when the stream starts over: its traces end here, saying so.
-        OrderTracing.EndOrders([.. _awaitingCheckpoint, .. _sequence.Select(e => e.Trace).OfType<Activity>()], "not checkpointed: read again when the stream starts over");
+        OrderTracing.EndOrders(
+            [.. _awaitingCheckpoint, .. _sequence.Select(e => e.Trace).OfType<Activity>()],
+            Rehearsal ? "rehearsal: the kitchen did not take it (nothing is sent again)" : "not checkpointed: read again when the stream starts over");
         _stop.Dispose();
         _window.Dispose();
     }

@@ -61,6 +61,9 @@ public sealed partial class OrderStreamReader(
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(established);
 
+        // Before the first stream opens, so that the first orders it reads (a catch-up's too) meet a rehearsed path.
+        await RehearseAsync(cancellationToken);
+
         // Taken before the stream opens: a catch-up's checkpoint must not claim the time its scan ended, or a
         // second loss of history would catch up from too late.
         var openedAt = time.GetUtcNow().UtcDateTime;
@@ -93,7 +96,6 @@ public sealed partial class OrderStreamReader(
         }
 
         established();
-        await RehearseAsync(cancellationToken);
         status.Listening($"Listening for orders in '{_orders.CollectionNamespace.FullName}'.");
         // The aggregate that opened a resumed stream answered with its first batch; only a getMore answered after
         // it proves that the stream works, which is what a quiet checkpoint must show before it counts as progress.
@@ -332,9 +334,14 @@ public sealed partial class OrderStreamReader(
             var change = RehearsalChange.Read(_orders.CollectionNamespace, time.GetUtcNow().UtcDateTime);
             var changedAt = ChangedAt(change);
             await using var pipeline = new OrderRelayPipeline(kitchen, relay, relayOptions.Value, status, logger, cancellationToken) { Rehearsal = true };
-            var prepared = Prepare(change, changedAt) ?? throw new InvalidOperationException("The rehearsal's change needs nothing from the kitchen.");
-            prepared.Trace = OrderTracing.StartChange(prepared, OperationName(change.OperationType), DateTimeOffset.UtcNow, changedAt);
-            prepared.Trace?.SetTag("orbital.rehearsal", true);
+            // A made-up order that maps as invalid would be recorded as a rejection: it is never handed on.
+            var prepared = Prepare(change, changedAt);
+            if (prepared?.Item is null)
+            {
+                throw new InvalidOperationException($"The rehearsal's made-up order does not map: {string.Join("; ", prepared?.Reasons ?? [])}");
+            }
+
+            prepared.Trace = OrderTracing.StartChange(prepared, OperationName(change.OperationType), DateTimeOffset.UtcNow, changedAt, rehearsal: true);
             await pipeline.AddAsync(prepared, new ChangePosition(change.ResumeToken, changedAt), cancellationToken);
             await pipeline.DrainAsync(cancellationToken);
             pipeline.TakeDealtWith();
