@@ -93,6 +93,10 @@ internal static class ScreensBenchmark
         var slow = followers.SelectMany(s => s.Latencies(Phase.Slow)).Order().ToList();
         var slowAll = followers.SelectMany(s => s.Latencies(Phase.SlowAll)).Order().ToList();
         var latencies = followers.SelectMany(s => s.Latencies(Phase.Full)).Order().ToList();
+        // Per order: the first timed screen to show it (what every screen waits for) and how much later the last one did.
+        var perOrder = followers.SelectMany(s => s.FullByOrder).GroupBy(d => d.OrderId, StringComparer.Ordinal).Select(g => (Fastest: g.Min(d => d.Latency), Spread: g.Max(d => d.Latency) - g.Min(d => d.Latency))).ToList();
+        var fastest = perOrder.Select(o => o.Fastest).Order().ToList();
+        var spread = perOrder.Select(o => o.Spread).Order().ToList();
         var received = await app.Kitchen.ReceivedAtAsync([.. s_insertedAt.Keys]);
         var committed = received.Where(r => r.Key.StartsWith("screens-", StringComparison.Ordinal)).Select(r => (r.Value - s_insertedAt[r.Key]).TotalMilliseconds).Order().ToList();
         var firstCommitted = received.Where(r => r.Key.StartsWith("first-", StringComparison.Ordinal)).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Value - s_insertedAt[r.Key]).TotalMilliseconds).ToList();
@@ -125,6 +129,8 @@ internal static class ScreensBenchmark
               (MongoDB acknowledged their inserts after {string.Join(", ", s_acknowledged.Where(a => a.Key.StartsWith("first-", StringComparison.Ordinal)).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Value.ToString("N1", CultureInfo.InvariantCulture)))} ms).
             - Insert → kitchen intake (its transaction starts): at {SlowRate} orders/s p50 {Percentile(slowCommitted, 0.50):N1} ms, p99 {Percentile(slowCommitted, 0.99):N1} ms;
               at {achieved:0} orders/s p50 {Percentile(committed, 0.50):N0} ms, p99 {Percentile(committed, 0.99):N0} ms.
+            - At {achieved:0} orders/s, per order: the first of the timed screens had it after p50 {Percentile(fastest, 0.50):N0} ms, p99 {Percentile(fastest, 0.99):N0} ms;
+              the last of them p50 {Percentile(spread, 0.50):N0} ms, p99 {Percentile(spread, 0.99):N0} ms after the first (the dispatch to {screens} screens and their reading).
             - At {achieved:0} orders/s, screens that received every order: {complete} of {screens}; reconnections, all screens: {followers.Sum(s => s.Connections - 1)}.
             - Peak working set of the kitchen with the {screens} screens: **{memory.PeakMiB("Orbital.KitchenBatch"):N0} MB**.
 
@@ -254,6 +260,7 @@ internal static class ScreensBenchmark
         // The payload as PostgreSQL's jsonb gives it back: "orderId": "...".
         private static ReadOnlySpan<byte> OrderIdField => "\"orderId\": \""u8;
         private readonly List<double>[] _latencies = [[], [], [], []];
+        private readonly List<(string OrderId, double Latency)> _fullByOrder = [];
         private readonly int[] _received = new int[4];
 
         public bool Connected { get; private set; }
@@ -268,6 +275,9 @@ internal static class ScreensBenchmark
         public int Received(Phase phase) => Volatile.Read(ref _received[(int)phase]);
 
         public IReadOnlyList<double> Latencies(Phase phase) => _latencies[(int)phase];
+
+        /// <summary>At the full rate: each order this screen timed, with its latency.</summary>
+        public IReadOnlyList<(string OrderId, double Latency)> FullByOrder => _fullByOrder;
 
         private void Frame(ReadOnlySpan<byte> frame, ConcurrentDictionary<string, (int Phase, TimeSpan At)> inserted, Stopwatch clock, ref string? lastEventId)
         {
@@ -305,6 +315,10 @@ internal static class ScreensBenchmark
                 var latency = (at - sent.At).TotalMilliseconds;
                 FirstLatency ??= latency;
                 _latencies[sent.Phase].Add(latency);
+                if (sent.Phase == (int)Phase.Full)
+                {
+                    _fullByOrder.Add((orderId, latency));
+                }
                 Interlocked.Increment(ref _received[sent.Phase]);
             }
         }
