@@ -117,6 +117,7 @@ public sealed partial class OrderIntakeService(
         {
             LogBatch(logger, request.Items.Count, results.Count(r => r.Ack?.Duplicate == true), invalid);
         }
+
         var answer = new OrderBatchResult();
         answer.Results.AddRange(results);
         return answer;
@@ -148,7 +149,7 @@ public sealed partial class OrderIntakeService(
                 {
                     var field = string.IsNullOrEmpty(refusal.ColumnName) ? "order" : refusal.ColumnName;
                     LogRefusedByDatabase(logger, change.OrderId ?? change.SourceId ?? "?", refusal.SqlState, refusal.MessageText);
-                    results[index].Invalid.Add(new FieldViolation { Field = field, Description = $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})" });
+                    results[index].Invalid.Add(new FieldViolation { Field = field, Description = CannotStore(refusal) });
                 }
             }
         }
@@ -164,7 +165,7 @@ public sealed partial class OrderIntakeService(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DatabaseFailures.IsDataError(ex, out var refusal))
         {
             // Which order PostgreSQL refused cannot be told in a rehearsal's one transaction.
-            throw OrderIntakeErrors.InvalidArgument([new("order", $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})")]);
+            throw OrderIntakeErrors.InvalidArgument([new("order", CannotStore(refusal))]);
         }
 
         if (rehearsed is null)
@@ -179,6 +180,9 @@ public sealed partial class OrderIntakeService(
             results[valid[i].Index].Ack = Ack(valid[i].Change, rehearsed[i]);
         }
     }
+
+    /// <summary>What a sender is told of data PostgreSQL refused.</summary>
+    private static string CannotStore(Npgsql.PostgresException refusal) => $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})";
 
     private static OrderAck Ack(OrderChange change, IntakeResult result) => new()
     {
@@ -212,7 +216,7 @@ public sealed partial class OrderIntakeService(
         {
             var field = string.IsNullOrEmpty(refusal.ColumnName) ? "order" : refusal.ColumnName;
             LogRefusedByDatabase(logger, name, refusal.SqlState, refusal.MessageText);
-            throw OrderIntakeErrors.InvalidArgument([new(field, $"cannot be stored by the kitchen: {refusal.MessageText} (SQLSTATE {refusal.SqlState})")]);
+            throw OrderIntakeErrors.InvalidArgument([new(field, CannotStore(refusal))]);
         }
     }
 

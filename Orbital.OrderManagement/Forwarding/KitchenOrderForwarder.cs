@@ -53,8 +53,7 @@ public sealed partial class KitchenOrderForwarder(
     public async Task<IReadOnlyList<OrderBatchItemResult>?> SendBatchAsync(IReadOnlyList<PreparedChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var batch = new OrderBatch();
-        batch.Items.AddRange(changes.Select(c => c.Item!));
+        var batch = BatchOf(changes);
         var started = time.GetTimestamp();
         var first = changes[0];
         var others = changes.Count == 1 ? string.Empty : $"; {changes.Count - 1} more wait in the same batch";
@@ -99,8 +98,7 @@ public sealed partial class KitchenOrderForwarder(
     public async Task RehearseBatchAsync(IReadOnlyList<PreparedChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var batch = new OrderBatch();
-        batch.Items.AddRange(changes.Select(c => c.Item!));
+        var batch = BatchOf(changes);
         var result = await CallUntilAnsweredAsync(
             (_, token) => kitchen.RehearseOrdersAsync(batch, deadline: time.GetUtcNow().UtcDateTime + s_rehearsalDeadline, cancellationToken: token),
             _ => false,
@@ -111,6 +109,13 @@ public sealed partial class KitchenOrderForwarder(
             var reasons = result.Results.SelectMany(r => r.Invalid).Select(v => $"{v.Field} {v.Description}");
             throw new InvalidOperationException($"The kitchen did not take the rehearsal: {string.Join("; ", reasons)}");
         }
+    }
+
+    private static OrderBatch BatchOf(IReadOnlyList<PreparedChange> changes)
+    {
+        var batch = new OrderBatch();
+        batch.Items.AddRange(changes.Select(c => c.Item!));
+        return batch;
     }
 
     private async Task<ForwardOutcome> SendAsync(
